@@ -31,3 +31,59 @@ def corpus_dir() -> Path:
 def gold_dir() -> Path:
     """../shared/gold/dev; skips (fails under CI=true) when it is absent."""
     return _require(GOLD_DIR)
+
+
+# --- real servers, one of each per test session -------------------------------------------------------------
+# Data lives inside the repository (.data/): as root, PostgreSQL runs as an unprivileged user who must be able
+# to traverse to it, which a 0700 temp dir under /root would forbid.
+TEST_DATA_DIR = REPO_ROOT / ".data" / "pytest"
+
+
+@pytest.fixture(scope="session")
+def server_data_dir():
+    import shutil
+    path = TEST_DATA_DIR / str(os.getpid())
+    path.mkdir(parents=True, exist_ok=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def nats_server(server_data_dir):
+    """A real nats-server with JetStream; yields its URL."""
+    from services.runtime.embedded import start_nats
+    server = start_nats(server_data_dir / "nats")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def nats_url(nats_server) -> str:
+    return nats_server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_server(server_data_dir):
+    from services.runtime.embedded import start_postgres
+    server = start_postgres(server_data_dir / "pg")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_server) -> str:
+    """URL of a real PostgreSQL database (postgresql+asyncpg://...), empty, not migrated."""
+    return postgres_server.url
+
+
+async def create_database(database_url: str, name: str) -> str:
+    """Create a fresh, empty database on the test server (for tests that need isolation); returns its URL."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return database_url.rsplit("/", 1)[0] + "/" + name

@@ -1,0 +1,145 @@
+"""NATS JetStream: connection, the streams and buckets of the pipeline, idempotent publishes, dead letters."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import (AckPolicy, ConsumerConfig, RetentionPolicy, StorageType, StreamConfig)
+from nats.js.errors import NotFoundError
+
+from services.runtime.metrics import DEADLETTERED, MESSAGES_PROCESSED
+
+log = logging.getLogger("duban.bus")
+
+SUBJECT_INGESTED = "duban.documents.ingested"
+SUBJECT_EXTRACTED = "duban.documents.extracted"
+SUBJECT_REGISTRY_PREFIX = "duban.registry"
+SUBJECT_DEADLETTER_PREFIX = "duban.deadletter"
+ORIGINALS_BUCKET = "duban-originals"
+
+STREAMS = (
+    # Work queue: a document is extracted once, whichever worker takes it.
+    StreamConfig(name="DUBAN_DOCUMENTS", subjects=[SUBJECT_INGESTED], retention=RetentionPolicy.WORK_QUEUE,
+                 storage=StorageType.FILE),
+    # Limits retention so extractions can be replayed into the registry.
+    StreamConfig(name="DUBAN_EXTRACTED", subjects=[SUBJECT_EXTRACTED], storage=StorageType.FILE),
+    StreamConfig(name="DUBAN_REGISTRY", subjects=[f"{SUBJECT_REGISTRY_PREFIX}.>"], storage=StorageType.FILE),
+    StreamConfig(name="DUBAN_DEADLETTER", subjects=[f"{SUBJECT_DEADLETTER_PREFIX}.>"], storage=StorageType.FILE),
+)
+
+
+async def connect(url: str, name: str) -> Client:
+    async def on_error(exc: Exception) -> None:
+        log.warning("nats error", extra={"error": str(exc)})
+
+    return await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                              error_cb=on_error, connect_timeout=5)
+
+
+async def ensure_streams(js: JetStreamContext) -> None:
+    """Create the pipeline's streams and the originals bucket if missing (idempotent)."""
+    for config in STREAMS:
+        try:
+            await js.stream_info(config.name)
+        except NotFoundError:
+            await js.add_stream(config)
+    try:
+        await js.object_store(ORIGINALS_BUCKET)
+    except Exception:
+        await js.create_object_store(ORIGINALS_BUCKET)
+
+
+def nats_probe(nc: Client, js: JetStreamContext):
+    async def probe() -> bool:
+        if not nc.is_connected:
+            return False
+        await js.account_info()
+        return True
+    return probe
+
+
+async def publish_json(js: JetStreamContext, subject: str, payload: dict[str, Any], msg_id: str,
+                       headers: dict[str, str] | None = None) -> bool:
+    """Publish with Nats-Msg-Id so a retried publish is deduplicated; returns False for a duplicate."""
+    ack = await js.publish(subject, json.dumps(payload, ensure_ascii=False).encode(),
+                           headers={"Nats-Msg-Id": msg_id, **(headers or {})})
+    return not ack.duplicate
+
+
+Handler = Callable[[Any], Awaitable[None]]
+
+
+class PoisonMessage(Exception):
+    """Input that can never be processed: dead-letter it at once instead of retrying."""
+
+
+async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, subject: str, handler: Handler,
+                            stop, max_deliver: int, batch: int = 16, ack_wait: float = 60.0) -> None:
+    """Fetch and handle messages until `stop` is set. The handler must be idempotent.
+
+    Success → ack. PoisonMessage, or a failure on the last allowed delivery → dead-letter with the
+    reason, then term. Other failures → nak with back-off (JetStream redelivers).
+    """
+    await js.add_consumer(stream, ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
+                                                 max_deliver=max_deliver, ack_wait=ack_wait,
+                                                 filter_subject=subject))
+    sub = await js.pull_subscribe(subject, durable=durable, stream=stream)
+    stage = durable
+    while not stop.is_set():
+        try:
+            msgs = await sub.fetch(batch, timeout=0.5)
+        except nats.errors.TimeoutError:
+            continue
+        except Exception as exc:  # connection trouble: nats.py reconnects; wait and try again
+            log.warning("fetch failed", extra={"consumer": durable, "error": str(exc)})
+            await _sleep_unless(stop, 0.5)
+            continue
+        for msg in msgs:
+            await _handle_one(js, msg, handler, stage, max_deliver)
+
+
+async def _sleep_unless(stop, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except asyncio.TimeoutError:
+        pass
+
+
+async def _handle_one(js: JetStreamContext, msg, handler: Handler, stage: str, max_deliver: int) -> None:
+    deliveries = msg.metadata.num_delivered
+    try:
+        await handler(msg)
+    except PoisonMessage as exc:
+        await dead_letter(js, msg, stage, str(exc))
+        await msg.term()
+        MESSAGES_PROCESSED.labels(stage, "poison").inc()
+        return
+    except Exception as exc:
+        log.exception("handler failed", extra={"consumer": stage, "delivery": deliveries})
+        if deliveries >= max_deliver:
+            await dead_letter(js, msg, stage, f"failed {deliveries} times; last error: {exc!r}")
+            await msg.term()
+            MESSAGES_PROCESSED.labels(stage, "deadlettered").inc()
+        else:
+            await msg.nak(delay=min(0.5 * 2 ** deliveries, 30))
+            MESSAGES_PROCESSED.labels(stage, "retry").inc()
+        return
+    await msg.ack_sync()
+    MESSAGES_PROCESSED.labels(stage, "ok").inc()
+
+
+async def dead_letter(js: JetStreamContext, msg, stage: str, reason: str) -> None:
+    meta = msg.metadata
+    payload = {"subject": msg.subject, "stream": meta.stream, "stream_seq": meta.sequence.stream,
+               "deliveries": meta.num_delivered, "reason": reason,
+               "data": msg.data.decode("utf-8", "replace")[:100_000]}
+    await publish_json(js, f"{SUBJECT_DEADLETTER_PREFIX}.{stage}", payload,
+                       msg_id=f"dl:{meta.stream}:{meta.sequence.stream}")
+    DEADLETTERED.labels(stage).inc()
+    log.error("message dead-lettered", extra={"stage": stage, "reason": reason})
