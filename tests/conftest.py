@@ -34,16 +34,14 @@ def gold_dir() -> Path:
 
 
 # --- real servers, one of each per test session -------------------------------------------------------------
-# Data lives inside the repository (.data/): as root, PostgreSQL runs as an unprivileged user who must be able
-# to traverse to it, which a 0700 temp dir under /root would forbid.
-TEST_DATA_DIR = REPO_ROOT / ".data" / "pytest"
-
-
 @pytest.fixture(scope="session")
 def server_data_dir():
+    """Server state for this session. Under /tmp with mode 0755: as root, PostgreSQL runs as an unprivileged
+    user who must be able to traverse to it (pytest's own tmp dirs are 0700)."""
     import shutil
-    path = TEST_DATA_DIR / str(os.getpid())
-    path.mkdir(parents=True, exist_ok=True)
+    import tempfile
+    path = Path(tempfile.mkdtemp(prefix="duban-test-"))
+    path.chmod(0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
 

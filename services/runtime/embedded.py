@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sysconfig
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,13 +127,31 @@ def _ensure_pg_user() -> pwd.struct_passwd:
         return pwd.getpwnam(PG_USER)
 
 
+def _traversable(path: Path, uid: int) -> bool:
+    return all(p.stat().st_uid == uid or p.stat().st_mode & 0o001 for p in [path, *path.parents])
+
+
 def _check_traversable(path: Path, uid: int) -> None:
-    for parent in [path, *path.parents]:
-        st = parent.stat()
-        if st.st_uid != uid and not st.st_mode & 0o001:
-            raise EmbeddedServerError(
-                f"{parent} is not traversable by user {PG_USER}: keep the data dir and venv in a "
-                f"world-traversable place (e.g. inside the repository), not under a 0700 home")
+    if not _traversable(path, uid):
+        raise EmbeddedServerError(
+            f"{path} is not traversable by user {PG_USER}: keep the data dir in a world-traversable place "
+            f"(e.g. inside the repository or /tmp), not under a 0700 home")
+
+
+def _bindir_for(uid: int, bindir: Path) -> Path:
+    """The postgres user must reach the binaries; a venv under a 0700 home hides them, so use a copy."""
+    if _traversable(bindir, uid):
+        return bindir
+    install = bindir.parent
+    copy = Path(tempfile.gettempdir()) / f"duban-postgres-{int(install.stat().st_mtime)}"
+    if not (copy / "bin" / "postgres").exists():
+        staging = Path(tempfile.mkdtemp(prefix="duban-postgres-staging-"))
+        shutil.copytree(install, staging / "install", symlinks=True)
+        os.chmod(staging, 0o755)
+        if not copy.exists():  # another process may have won the race; either copy is good
+            os.replace(staging / "install", copy)
+        shutil.rmtree(staging, ignore_errors=True)
+    return copy / "bin"
 
 
 def start_postgres(data_dir: Path, port: int | None = None) -> RunningServer:
@@ -145,7 +164,7 @@ def start_postgres(data_dir: Path, port: int | None = None) -> RunningServer:
     run_as: dict = {}
     if os.geteuid() == 0:
         user = _ensure_pg_user()
-        _check_traversable(bindir, user.pw_uid)
+        bindir = _bindir_for(user.pw_uid, bindir)
         _check_traversable(data_dir, user.pw_uid)
         for path in (data_dir, sockdir):
             os.chown(path, user.pw_uid, user.pw_gid)

@@ -1,0 +1,66 @@
+"""Extract worker: pull `duban.documents.ingested`, read the original, extract, publish `duban.documents.extracted`.
+
+Several replicas share the durable pull consumer `extract`. A file that cannot be read is a result, not an
+error: it is published with `failure` so the registry marks the submission failed with the reason.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+
+from services.extract import EXTRACTOR_VERSION
+from services.extract.model import to_contract
+from services.extract.pipeline import extract_text_with_warnings
+from services.ingest.readers import UnreadableDocument, read_document
+from services.runtime import bus
+from services.runtime.app import Context
+from services.runtime.metrics import CLAUSES_EXTRACTED, EXTRACTION_SECONDS
+
+log = logging.getLogger("duban.extract")
+
+
+def extract_bytes(data: bytes, filename: str) -> dict:
+    """Pure: file bytes → the `extracted` event body (without doc_id)."""
+    try:
+        read = read_document(data, filename)
+    except UnreadableDocument as exc:
+        return {"documents": [], "warnings": [], "failure": exc.reason}
+    documents, warnings = extract_text_with_warnings(read.text, filename)
+    return {"documents": [to_contract(d) for d in documents], "warnings": [*read.warnings, *warnings],
+            "failure": None}
+
+
+class ExtractComponent:
+    name = "extract"
+    needs_database = False
+    grpc_services: list[str] = []
+
+    async def start(self, ctx: Context) -> None:
+        self._ctx = ctx
+        ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_DOCUMENTS", durable="extract",
+                                        subject=bus.SUBJECT_INGESTED, handler=self.handle, stop=ctx.stop,
+                                        max_deliver=ctx.settings.max_deliver), "extract-consumer")
+
+    async def handle(self, msg) -> None:
+        try:
+            event = json.loads(msg.data)
+            doc_id, source = event["doc_id"], event.get("source", "")
+        except (ValueError, KeyError) as exc:
+            raise bus.PoisonMessage(f"malformed ingested event: {exc}") from exc
+        store = await self._ctx.js.object_store(bus.ORIGINALS_BUCKET)
+        original = await store.get(doc_id)
+        started = time.perf_counter()
+        # CPU-bound: keep the event loop (acks, health, gRPC) responsive while it runs.
+        body = await asyncio.to_thread(extract_bytes, original.data, source)
+        EXTRACTION_SECONDS.observe(time.perf_counter() - started)
+        CLAUSES_EXTRACTED.inc(sum(len(d["clauses"]) for d in body["documents"]))
+        payload = {"doc_id": doc_id, "extractor_version": EXTRACTOR_VERSION, "source_file": source, **body}
+        await bus.publish_json(self._ctx.js, bus.SUBJECT_EXTRACTED, payload,
+                               msg_id=f"{doc_id}:{EXTRACTOR_VERSION}")
+        log.info("document extracted", extra={"doc_id": doc_id, "documents": len(body["documents"]),
+                                               "failure": body["failure"]})
+
+    async def close(self) -> None:
+        pass

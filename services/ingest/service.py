@@ -1,0 +1,103 @@
+"""IngestService: accept a streamed file, store the original, record it, publish `duban.documents.ingested`."""
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import grpc
+from nats.js.errors import NotFoundError
+
+from duban.ingest.v1 import ingest_pb2, ingest_pb2_grpc
+from services.registry import submissions
+from services.runtime import bus
+from services.runtime.app import Context
+from services.runtime.metrics import DOCUMENTS_INGESTED
+
+log = logging.getLogger("duban.ingest")
+
+_STATES = {
+    "received": ingest_pb2.INGEST_STATE_RECEIVED,
+    "extracted": ingest_pb2.INGEST_STATE_EXTRACTED,
+    "registered": ingest_pb2.INGEST_STATE_REGISTERED,
+    "failed": ingest_pb2.INGEST_STATE_FAILED,
+}
+
+
+class SubmissionRefused(Exception):
+    """A submission that is refused up front; the message is the reason the client sees."""
+
+
+async def store_and_publish(ctx: Context, data: bytes, filename: str, media_type: str) -> tuple[str, bool]:
+    """Store the original and queue it for extraction. Returns (doc_id, duplicate). Idempotent by content."""
+    if not data:
+        raise SubmissionRefused("empty file: nothing to ingest")
+    limit = ctx.settings.max_document_bytes
+    if len(data) > limit:
+        raise SubmissionRefused(f"file is {len(data)} bytes, over the limit of {limit} bytes")
+    doc_id = hashlib.sha256(data).hexdigest()
+    previous = await submissions.get_status(ctx.engine, doc_id)
+    if previous is not None and previous.state in ("received", "extracted", "registered"):
+        DOCUMENTS_INGESTED.labels("duplicate").inc()
+        return doc_id, True
+    store = await ctx.js.object_store(bus.ORIGINALS_BUCKET)
+    try:
+        await store.get_info(doc_id)
+    except NotFoundError:
+        await store.put(doc_id, data)
+    # PostgreSQL first: once the event is out, the pipeline can already report on this doc_id.
+    await submissions.record_received(ctx.engine, doc_id=doc_id, filename=filename, media_type=media_type,
+                                      size=len(data))
+    await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED,
+                           {"doc_id": doc_id, "media_type": media_type, "source": filename, "size": len(data)},
+                           msg_id=doc_id)
+    DOCUMENTS_INGESTED.labels("accepted").inc()
+    log.info("document ingested", extra={"doc_id": doc_id, "source": filename, "size": len(data)})
+    return doc_id, False
+
+
+class IngestServicer(ingest_pb2_grpc.IngestServiceServicer):
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    async def SubmitDocument(self, request_iterator, context):
+        filename = media_type = ""
+        parts: list[bytes] = []
+        size, limit = 0, self._ctx.settings.max_document_bytes
+        first = True
+        async for chunk in request_iterator:
+            if first:
+                filename, media_type, first = chunk.filename, chunk.media_type, False
+            size += len(chunk.chunk)
+            if size > limit:
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                    f"file exceeds the limit of {limit} bytes; refused")
+            parts.append(chunk.chunk)
+        try:
+            doc_id, duplicate = await store_and_publish(self._ctx, b"".join(parts), filename or "unnamed",
+                                                        media_type)
+        except SubmissionRefused as exc:
+            DOCUMENTS_INGESTED.labels("refused").inc()
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        return ingest_pb2.SubmitDocumentResponse(doc_id=doc_id, duplicate=duplicate, size=size)
+
+    async def GetIngestStatus(self, request, context):
+        if not request.doc_id:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "doc_id is required")
+        status = await submissions.get_status(self._ctx.engine, request.doc_id)
+        if status is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no document with id {request.doc_id}")
+        return ingest_pb2.GetIngestStatusResponse(doc_id=request.doc_id, state=_STATES.get(status.state, 0),
+                                                  reason=status.reason or "",
+                                                  doc_numbers=list(status.doc_numbers or []))
+
+
+class IngestComponent:
+    name = "ingest"
+    needs_database = True
+    grpc_services = [ingest_pb2.DESCRIPTOR.services_by_name["IngestService"].full_name]
+
+    async def start(self, ctx: Context) -> None:
+        ingest_pb2_grpc.add_IngestServiceServicer_to_server(IngestServicer(ctx), ctx.server)
+
+    async def close(self) -> None:
+        pass
