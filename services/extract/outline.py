@@ -1,0 +1,178 @@
+"""Clause hierarchy from printed numbering: 一、 > （一） > 1． > （1） > ①, paths as in the contract.
+
+Numbers are taken as printed (a list numbered 1…73 across sections keeps its numbers). A marker is only
+accepted when it continues its level's sequence (1, or up to three past the last number seen at that
+level), so a wrapped line that happens to start with `（2024` or `3.` is not a new clause. A clause runs
+to the next accepted marker; once it has had its responsibility lines (`责任单位：…`, `（责任单位：…）`),
+plain paragraphs after them (closing remarks, captions) belong to no clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (rank, pattern) — rank 1 is the outermost level.
+_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"(?P<n>{_CN_NUMERAL})、")),
+    (2, re.compile(rf"[（(](?P<n>{_CN_NUMERAL})[）)]")),
+    # A full-width ． always ends an item number (`3．6月底前` is item 3); an ASCII "." followed by a digit is
+    # a decimal (`1.5万亩`), not a number.
+    (3, re.compile(r"(?P<n>\d{1,3})(?:．(?!．)|\.(?![\d．.])|、)")),
+    (4, re.compile(r"[（(](?P<n>\d{1,3})[）)]")),
+    (5, re.compile(rf"(?P<n>[{_CIRCLED}])")),
+)
+_MAX_GAP = 3  # numbers may skip a few items (a lost page), not more
+_LABEL_LINE_RE = re.compile(
+    r"^\s*(?:牵头市领导|责任市领导|联系市领导|牵头领导|责任领导|牵头单位|牵头部门|责任单位|责任部门|配合单位|协同单位|协办单位)\s*[：:]"
+)
+_TRAILING_MARKER_RE = re.compile(r"[（(](?:牵头单位|责任单位|责任部门|配合单位)\s*[：:].*[）)]\s*[。；]?\s*$")
+
+
+@dataclass(frozen=True)
+class OutlineClause:
+    path: str
+    start: int  # offset of the numbering marker in the text
+    body_start: int  # offset just after the marker
+    heading_end: int  # end of the clause's first line (a section heading's units apply below it)
+    end: int
+    parent: int | None  # index of the enclosing clause in the returned list
+
+
+def chinese_number(numeral: str) -> int:
+    """一 → 1, 十二 → 12, 七十三 → 73, 一百零五 → 105."""
+    total = current = 0
+    for char in numeral:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+def _marker(line: str) -> tuple[int, int, int] | None:
+    """(rank, number, length of the marker incl. leading space) of a numbered line, else None."""
+    stripped = line.lstrip()
+    indent = len(line) - len(stripped)
+    for rank, pattern in _MARKERS:
+        match = pattern.match(stripped)
+        if match:
+            raw = match.group("n")
+            number = int(raw) if raw.isascii() else (_CIRCLED.index(raw) + 1 if raw in _CIRCLED else chinese_number(raw))
+            return rank, number, indent + match.end()
+    return None
+
+
+def starts_with_label(line: str) -> bool:
+    """A `牵头市领导：…` / `责任单位：…` line."""
+    return _LABEL_LINE_RE.match(line) is not None
+
+
+# A numbered item glued to the end of a responsibility line by a wrap re-joiner: `…市供销社14．创新…`.
+_GLUED_ITEM_RE = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=\d{1,3}[．.]\s*[\u4e00-\u9fff“《])")
+
+
+def break_glued_items(text: str) -> str:
+    """Put a numbered item that follows a `责任单位：…` list on the same line back on a line of its own
+    (a label line lists names; it never runs on into the next item)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if starts_with_label(line):
+            match = _GLUED_ITEM_RE.search(line, line.index("：") + 1 if "：" in line else 0)
+            if match:
+                lines[index] = line[: match.start()] + "\n" + line[match.start() :]
+    return "\n".join(lines)
+
+
+def is_label_line(line: str) -> bool:
+    """A line that assigns responsibility: a label line, or one ending in `（责任单位：…）`."""
+    return starts_with_label(line) or _TRAILING_MARKER_RE.search(line) is not None
+
+
+@dataclass
+class _Open:
+    rank: int
+    number: int
+    index: int  # into the clause list
+
+
+def parse_outline(text: str, skip: list[tuple[int, int]] | None = None) -> list[OutlineClause]:
+    """The numbered clauses of `text`. `skip` lists (start, end) offsets of regions (tables) that are no
+    clause's text: a clause ends where one begins."""
+    skip = sorted(skip or [])
+    drafts: list[dict] = []
+    stack: list[_Open] = []
+    last_number: dict[int, int] = {}
+    part = 1
+    parts_seen = 1
+    current: dict | None = None
+    closed = False  # the current clause had its responsibility lines; later plain lines are not its text
+
+    offset = 0
+    for line in text.split("\n"):
+        line_start, line_end = offset, offset + len(line)
+        offset = line_end + 1
+        if any(start <= line_start < end for start, end in skip):
+            current = None
+            continue
+        if not line.strip():
+            continue
+        marker = _marker(line)
+        if marker and _continues(marker[0], marker[1], last_number):
+            rank, number, length = marker
+            if rank == 1 and number == 1 and last_number.get(1, 0) >= 2:
+                part += 1  # a second separately numbered part (妇女 plan, then 儿童 plan)
+                parts_seen = part
+                last_number.clear()
+                stack.clear()
+            while stack and stack[-1].rank >= rank:
+                stack.pop()
+            # deeper levels keep their last number: continuous numbering (（八） → 二、 → （九）) is accepted
+            last_number[rank] = number
+            parent = stack[-1].index if stack else None
+            numbers = [open_.number for open_ in stack] + [number]
+            current = {
+                "path": ".".join(map(str, numbers)),
+                "part": part,
+                "start": line_start + (len(line) - len(line.lstrip())),
+                "body_start": line_start + length,
+                "heading_end": line_end,
+                "end": line_end,
+                "parent": parent,
+            }
+            drafts.append(current)
+            stack.append(_Open(rank, number, len(drafts) - 1))
+            closed = is_label_line(line)
+            continue
+        if current is None:
+            continue
+        if is_label_line(line):
+            current["end"] = line_end
+            closed = True
+        elif not closed:
+            current["end"] = line_end
+    return [
+        OutlineClause(
+            path=(f"{d['part']}/{d['path']}" if parts_seen > 1 else d["path"]),
+            start=d["start"],
+            body_start=d["body_start"],
+            heading_end=d["heading_end"],
+            end=d["end"],
+            parent=d["parent"],
+        )
+        for d in drafts
+    ]
+
+
+def _continues(rank: int, number: int, last_number: dict[int, int]) -> bool:
+    last = last_number.get(rank)
+    if number == 1:
+        return True
+    return last is not None and last < number <= last + _MAX_GAP
