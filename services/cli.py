@@ -36,6 +36,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return run_ingest_cli(args)
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    import grpc
+
+    from duban.ingest.v1 import ingest_pb2, ingest_pb2_grpc
+    if not args.all and not args.doc_ids:
+        print("duban reextract: name document ids or pass --all", file=sys.stderr)
+        return 2
+    token = args.token or os.environ.get("DUBAN_TOKEN")
+
+    async def call():
+        async with grpc.aio.insecure_channel(args.server) as channel:
+            return await ingest_pb2_grpc.IngestServiceStub(channel).ReextractDocuments(
+                ingest_pb2.ReextractDocumentsRequest(doc_ids=args.doc_ids, all=args.all),
+                metadata=(("authorization", f"Bearer {token}"),) if token else ())
+    try:
+        reply = asyncio.run(call())
+    except grpc.RpcError as exc:
+        print(f"duban reextract: {exc.details() or exc.code().name}", file=sys.stderr)
+        return 1
+    print(f"queued {reply.queued} document(s) for extraction")
+    for doc_id in reply.missing_doc_ids:
+        print(f"no stored original: {doc_id}", file=sys.stderr)
+    return 1 if reply.missing_doc_ids else 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from services.extract.commands import run_extract
     return run_extract(args.files, args.format, sys.stdout, sys.stderr)
@@ -75,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--timeout", type=float, default=120.0, help="seconds to wait per file with --wait")
     ingest.add_argument("--token", default=None, help="bearer token (default: $DUBAN_TOKEN)")
     ingest.set_defaults(func=cmd_ingest)
+
+    reextract = sub.add_parser("reextract", help="send stored originals through extraction again")
+    reextract.add_argument("doc_ids", nargs="*")
+    reextract.add_argument("--all", action="store_true", help="every stored original")
+    reextract.add_argument("--server", default="127.0.0.1:50051")
+    reextract.add_argument("--token", default=None, help="bearer token (default: $DUBAN_TOKEN)")
+    reextract.set_defaults(func=cmd_reextract)
 
     extract = sub.add_parser("extract", help="extract locally and print the contract's JSON, one line per document")
     extract.add_argument("files", nargs="+")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import glob
 import os
-import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -86,7 +85,8 @@ async def submit_and_wait(stub, path: Path, wait: bool, timeout: float, metadata
 
 
 async def ingest_paths(server: str, paths: list[Path], *, wait: bool, timeout: float,
-                       token: str | None = None) -> list[IngestResult]:
+                       token: str | None = None, on_done=None) -> list[IngestResult]:
+    """Submit `paths` (8 at a time); `on_done(result)` is called as each finishes (for progress display)."""
     metadata = (("authorization", f"Bearer {token}"),) if token else ()
     async with grpc.aio.insecure_channel(server) as channel:
         stub = ingest_pb2_grpc.IngestServiceStub(channel)
@@ -95,22 +95,37 @@ async def ingest_paths(server: str, paths: list[Path], *, wait: bool, timeout: f
         async def one(path: Path) -> IngestResult:
             async with semaphore:
                 try:
-                    return await submit_and_wait(stub, path, wait, timeout, metadata)
+                    result = await submit_and_wait(stub, path, wait, timeout, metadata)
                 except grpc.aio.AioRpcError as exc:
-                    return IngestResult(str(path), state="error", detail=exc.details() or exc.code().name)
+                    result = IngestResult(str(path), state="error", detail=exc.details() or exc.code().name)
+            if on_done:
+                on_done(result)
+            return result
         return await asyncio.gather(*(one(p) for p in paths))
 
 
 def run_ingest_cli(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    err = Console(stderr=True)
     paths = expand_paths(args.files)
     if not paths:
-        print("duban ingest: no files matched", file=sys.stderr)
+        err.print("duban ingest: no files matched")
         return 2
     token = args.token or os.environ.get("DUBAN_TOKEN")
-    results = asyncio.run(ingest_paths(args.server, paths, wait=args.wait, timeout=args.timeout, token=token))
+    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("files", total=len(paths))
+        results = asyncio.run(ingest_paths(args.server, paths, wait=args.wait, timeout=args.timeout, token=token,
+                                           on_done=lambda _r: progress.advance(task)))
+    table = Table(title=f"{len(paths)} file(s) → {args.server}")
+    for column in ("state", "doc id", "file", "detail"):
+        table.add_column(column)
     for r in results:
-        line = f"{r.state:<10} {r.doc_id[:12] or '-':<12} {r.path}" + (f"  ({r.detail})" if r.detail else "")
-        print(line, file=sys.stdout if r.ok else sys.stderr)
+        table.add_row(r.state if r.ok else f"[red]{r.state}[/red]", r.doc_id[:12] or "-", r.path, r.detail)
+    Console(width=max(120, Console().width)).print(table)
     failed = [r for r in results if not r.ok]
-    print(f"{len(results) - len(failed)} ok, {len(failed)} failed", file=sys.stderr)
+    err.print(f"{len(results) - len(failed)} ok, {len(failed)} failed")
     return 1 if failed else 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 import grpc
 from nats.js.errors import NotFoundError
@@ -12,6 +13,7 @@ from services.registry import submissions
 from services.runtime import bus
 from services.runtime.app import Context
 from services.runtime.metrics import DOCUMENTS_INGESTED
+from services.runtime.tracing import tracer
 
 log = logging.getLogger("duban.ingest")
 
@@ -35,8 +37,14 @@ async def store_and_publish(ctx: Context, data: bytes, filename: str, media_type
     if len(data) > limit:
         raise SubmissionRefused(f"file is {len(data)} bytes, over the limit of {limit} bytes")
     doc_id = hashlib.sha256(data).hexdigest()
+    with tracer.start_as_current_span("ingest document", attributes={"duban.doc_id": doc_id}):
+        return await _store_and_publish(ctx, data, doc_id, filename, media_type)
+
+
+async def _store_and_publish(ctx: Context, data: bytes, doc_id: str, filename: str,
+                             media_type: str) -> tuple[str, bool]:
     previous = await submissions.get_status(ctx.engine, doc_id)
-    if previous is not None and previous.state in ("received", "extracted", "registered"):
+    if previous is not None and previous.state in ("extracted", "registered"):
         DOCUMENTS_INGESTED.labels("duplicate").inc()
         return doc_id, True
     store = await ctx.js.object_store(bus.ORIGINALS_BUCKET)
@@ -45,11 +53,19 @@ async def store_and_publish(ctx: Context, data: bytes, filename: str, media_type
     except NotFoundError:
         await store.put(doc_id, data)
     # PostgreSQL first: once the event is out, the pipeline can already report on this doc_id.
+    # (A failed document submitted again starts over from "received".)
     await submissions.record_received(ctx.engine, doc_id=doc_id, filename=filename, media_type=media_type,
                                       size=len(data))
-    await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED,
-                           {"doc_id": doc_id, "media_type": media_type, "source": filename, "size": len(data)},
-                           msg_id=doc_id)
+    event = {"doc_id": doc_id, "media_type": media_type, "source": filename, "size": len(data)}
+    if previous is not None and previous.state == "received":
+        # A crash may have come between the row and the event: publish again. Nats-Msg-Id deduplicates the
+        # common case where the first event did go out.
+        await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED, event, msg_id=doc_id)
+        DOCUMENTS_INGESTED.labels("duplicate").inc()
+        return doc_id, True
+    # A retry after failure needs a fresh id, or the duplicate window would swallow it.
+    msg_id = doc_id if previous is None else f"{doc_id}:retry:{time.time_ns()}"
+    await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED, event, msg_id=msg_id)
     DOCUMENTS_INGESTED.labels("accepted").inc()
     log.info("document ingested", extra={"doc_id": doc_id, "source": filename, "size": len(data)})
     return doc_id, False
@@ -89,6 +105,32 @@ class IngestServicer(ingest_pb2_grpc.IngestServiceServicer):
         return ingest_pb2.GetIngestStatusResponse(doc_id=request.doc_id, state=_STATES.get(status.state, 0),
                                                   reason=status.reason or "",
                                                   doc_numbers=list(status.doc_numbers or []))
+
+    async def ReextractDocuments(self, request, context):
+        if not request.all and not request.doc_ids:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "name doc_ids or set all")
+        queued, missing = await requeue_for_extraction(self._ctx, None if request.all else list(request.doc_ids))
+        log.info("re-extraction queued", extra={"queued": queued, "missing": len(missing)})
+        return ingest_pb2.ReextractDocumentsResponse(queued=queued, missing_doc_ids=missing)
+
+
+async def requeue_for_extraction(ctx: Context, doc_ids: list[str] | None) -> tuple[int, list[str]]:
+    """Publish `ingested` again for stored originals (all when doc_ids is None). Returns (queued, missing)."""
+    known = await submissions.list_submissions(ctx.engine, doc_ids)
+    store = await ctx.js.object_store(bus.ORIGINALS_BUCKET)
+    queued, missing = 0, sorted(set(doc_ids or []) - {s.doc_id for s in known})
+    stamp = time.time_ns()
+    for sub in known:
+        try:
+            await store.get_info(sub.doc_id)
+        except NotFoundError:
+            missing.append(sub.doc_id)
+            continue
+        await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED,
+                               {"doc_id": sub.doc_id, "media_type": sub.media_type, "source": sub.filename,
+                                "size": sub.size}, msg_id=f"{sub.doc_id}:reextract:{stamp}")
+        queued += 1
+    return queued, missing
 
 
 class IngestComponent:

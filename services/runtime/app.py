@@ -19,12 +19,14 @@ from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.runtime import bus
+from services.runtime.auth import server_credentials, server_interceptors
 from services.runtime.config import Settings
 from services.runtime.db import database_probe, make_engine
 from services.runtime.health import HealthMonitor
 from services.runtime.logs import configure_logging
 from services.runtime.metrics import serve_metrics
 from services.runtime.shutdown import install_stop_event
+from services.runtime.tracing import configure_tracing
 
 log = logging.getLogger("duban.app")
 
@@ -68,6 +70,7 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
               metrics_port: int | None = None, ready: asyncio.Event | None = None,
               stop: asyncio.Event | None = None) -> None:
     configure_logging(settings.log_level)
+    configure_tracing("duban-" + "+".join(c.name for c in components))
     serve_metrics(settings.metrics_port if metrics_port is None else metrics_port)
     stop = stop or install_stop_event()
     needs_db = any(c.needs_database for c in components)
@@ -77,8 +80,10 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     await bus.ensure_streams(js)
     engine = make_engine(settings.database_url) if needs_db else None
 
+    credentials = server_credentials()  # TLS when DUBAN_TLS_CERT_FILE / DUBAN_TLS_KEY_FILE are set
     server = grpc.aio.server(options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                                      ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)])
+                                      ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)],
+                             interceptors=server_interceptors(settings.api_tokens))
     ctx = Context(settings, nc, js, engine, server, stop)
     service_names = [name for c in components for name in c.grpc_services]
     probes = {"nats": bus.nats_probe(nc, js)}
@@ -91,7 +96,8 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     reflection.enable_server_reflection(
         [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME], server)
     port = settings.grpc_port if grpc_port is None else grpc_port
-    bound = server.add_insecure_port(f"0.0.0.0:{port}")
+    address = f"0.0.0.0:{port}"
+    bound = (server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address))
     if bound == 0:
         raise SystemExit(f"duban: cannot listen on gRPC port {port} (in use?)")
     await server.start()
@@ -105,11 +111,15 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     log.info("stopping: NOT_SERVING, draining")
     await health.drain()
     await server.stop(grace=5)
-    for component in reversed(components):
-        await component.close()
+    # Loops watch `stop` and finish the message in hand; whatever has not ended in time is cancelled
+    # (its message is not acked, so JetStream redelivers it).
+    if ctx.tasks:
+        await asyncio.wait(ctx.tasks, timeout=10)
     for task in ctx.tasks:
         task.cancel()
     await asyncio.gather(*ctx.tasks, return_exceptions=True)
+    for component in reversed(components):
+        await component.close()
     try:
         await asyncio.wait_for(nc.drain(), timeout=5)
     except Exception:

@@ -14,6 +14,7 @@ from nats.js.api import (AckPolicy, ConsumerConfig, RetentionPolicy, StorageType
 from nats.js.errors import NotFoundError
 
 from services.runtime.metrics import DEADLETTERED, MESSAGES_PROCESSED
+from services.runtime.tracing import inject_headers, span_from_headers
 
 log = logging.getLogger("duban.bus")
 
@@ -67,8 +68,8 @@ def nats_probe(nc: Client, js: JetStreamContext):
 async def publish_json(js: JetStreamContext, subject: str, payload: dict[str, Any], msg_id: str,
                        headers: dict[str, str] | None = None) -> bool:
     """Publish with Nats-Msg-Id so a retried publish is deduplicated; returns False for a duplicate."""
-    ack = await js.publish(subject, json.dumps(payload, ensure_ascii=False).encode(),
-                           headers={"Nats-Msg-Id": msg_id, **(headers or {})})
+    outgoing = inject_headers({"Nats-Msg-Id": msg_id, **(headers or {})})
+    ack = await js.publish(subject, json.dumps(payload, ensure_ascii=False).encode(), headers=outgoing)
     return not ack.duplicate
 
 
@@ -91,17 +92,23 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
                                                  filter_subject=subject))
     sub = await js.pull_subscribe(subject, durable=durable, stream=stream)
     stage = durable
-    while not stop.is_set():
+    try:
+        while not stop.is_set():
+            try:
+                msgs = await sub.fetch(batch, timeout=0.5)
+            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+                continue
+            except Exception as exc:  # connection trouble: nats.py reconnects; wait and try again
+                log.warning("fetch failed", extra={"consumer": durable, "error": str(exc)})
+                await _sleep_unless(stop, 0.5)
+                continue
+            for msg in msgs:
+                await _handle_one(js, msg, handler, stage, max_deliver)
+    finally:
         try:
-            msgs = await sub.fetch(batch, timeout=0.5)
-        except nats.errors.TimeoutError:
-            continue
-        except Exception as exc:  # connection trouble: nats.py reconnects; wait and try again
-            log.warning("fetch failed", extra={"consumer": durable, "error": str(exc)})
-            await _sleep_unless(stop, 0.5)
-            continue
-        for msg in msgs:
-            await _handle_one(js, msg, handler, stage, max_deliver)
+            await sub.unsubscribe()  # an idle pull subscription would otherwise hold up nc.drain()
+        except Exception:
+            pass
 
 
 async def _sleep_unless(stop, seconds: float) -> None:
@@ -114,7 +121,9 @@ async def _sleep_unless(stop, seconds: float) -> None:
 async def _handle_one(js: JetStreamContext, msg, handler: Handler, stage: str, max_deliver: int) -> None:
     deliveries = msg.metadata.num_delivered
     try:
-        await handler(msg)
+        with span_from_headers(f"consume {msg.subject}", msg.headers, **{"messaging.consumer": stage,
+                                                                         "messaging.delivery": deliveries}):
+            await handler(msg)
     except PoisonMessage as exc:
         await dead_letter(js, msg, stage, str(exc))
         await msg.term()

@@ -6,6 +6,8 @@ import logging
 import sys
 import time
 
+from services.runtime.tracing import current_trace_id
+
 
 class JsonFormatter(logging.Formatter):
     _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -17,6 +19,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        trace_id = current_trace_id()
+        if trace_id:
+            entry["trace_id"] = trace_id
         # Structured fields passed with extra={...} become top-level keys.
         entry.update({k: v for k, v in vars(record).items() if k not in self._RESERVED})
         if record.exc_info:

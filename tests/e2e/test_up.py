@@ -77,17 +77,17 @@ def test_up_serves_examples_and_stops_cleanly_on_sigterm(data_dir: Path) -> None
 
 
 def _read_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
-    import selectors
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
+    """Collect stdout lines until one contains `marker` (a thread reads, so a quiet pipe cannot block us)."""
+    import queue
+    import threading
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     text, deadline = "", time.monotonic() + timeout
     while marker not in text and time.monotonic() < deadline:
-        if sel.select(timeout=1):
-            line = proc.stdout.readline()
-            if not line:
-                break
-            text += line
-    # the count of upcoming deadlines is on the marker line itself; read a little past it
+        try:
+            text += lines.get(timeout=1)
+        except queue.Empty:
+            pass
     return text
 
 

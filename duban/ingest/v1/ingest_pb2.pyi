@@ -57,3 +57,19 @@ class GetIngestStatusResponse(_message.Message):
     reason: str
     doc_numbers: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, doc_id: _Optional[str] = ..., state: _Optional[_Union[IngestState, str]] = ..., reason: _Optional[str] = ..., doc_numbers: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReextractDocumentsRequest(_message.Message):
+    __slots__ = ("doc_ids", "all")
+    DOC_IDS_FIELD_NUMBER: _ClassVar[int]
+    ALL_FIELD_NUMBER: _ClassVar[int]
+    doc_ids: _containers.RepeatedScalarFieldContainer[str]
+    all: bool
+    def __init__(self, doc_ids: _Optional[_Iterable[str]] = ..., all: _Optional[bool] = ...) -> None: ...
+
+class ReextractDocumentsResponse(_message.Message):
+    __slots__ = ("queued", "missing_doc_ids")
+    QUEUED_FIELD_NUMBER: _ClassVar[int]
+    MISSING_DOC_IDS_FIELD_NUMBER: _ClassVar[int]
+    queued: int
+    missing_doc_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, queued: _Optional[int] = ..., missing_doc_ids: _Optional[_Iterable[str]] = ...) -> None: ...

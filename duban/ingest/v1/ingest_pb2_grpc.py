@@ -45,6 +45,11 @@ class IngestServiceStub:
                 request_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusRequest.SerializeToString,
                 response_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusResponse.FromString,
                 _registered_method=True)
+        self.ReextractDocuments = channel.unary_unary(
+                '/duban.ingest.v1.IngestService/ReextractDocuments',
+                request_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.ReextractDocumentsRequest.SerializeToString,
+                response_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.ReextractDocumentsResponse.FromString,
+                _registered_method=True)
 
 
 class IngestServiceServicer:
@@ -66,6 +71,14 @@ class IngestServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReextractDocuments(self, request, context):
+        """ReextractDocuments sends stored originals through extraction again (e.g. after an extractor upgrade).
+        The registry stores a new version only where the result differs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IngestServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -78,6 +91,11 @@ def add_IngestServiceServicer_to_server(servicer, server):
                     servicer.GetIngestStatus,
                     request_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusRequest.FromString,
                     response_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusResponse.SerializeToString,
+            ),
+            'ReextractDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReextractDocuments,
+                    request_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.ReextractDocumentsRequest.FromString,
+                    response_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.ReextractDocumentsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -135,6 +153,33 @@ class IngestService:
             '/duban.ingest.v1.IngestService/GetIngestStatus',
             duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusRequest.SerializeToString,
             duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReextractDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.ingest.v1.IngestService/ReextractDocuments',
+            duban_dot_ingest_dot_v1_dot_ingest__pb2.ReextractDocumentsRequest.SerializeToString,
+            duban_dot_ingest_dot_v1_dot_ingest__pb2.ReextractDocumentsResponse.FromString,
             options,
             channel_credentials,
             insecure,
