@@ -28,6 +28,10 @@ if _version_not_supported:
 class RegistryServiceStub:
     """RegistryService answers questions about documents, clauses, units, responsibilities and deadlines.
     Dates are ISO 8601 strings (YYYY-MM-DD) everywhere; an empty string means "none".
+    List methods page with opaque tokens: pass a response's next_page_token as page_token with the SAME
+    filters to get the next page; a token used with other filters is refused with INVALID_ARGUMENT.
+    Errors: INVALID_ARGUMENT (bad date, bad token, missing required field), NOT_FOUND (unknown document or unit),
+    UNAUTHENTICATED / PERMISSION_DENIED when bearer tokens are configured (all methods need the "read" scope).
     """
 
     def __init__(self, channel):
@@ -46,34 +50,122 @@ class RegistryServiceStub:
                 request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDocumentsRequest.SerializeToString,
                 response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDocumentsResponse.FromString,
                 _registered_method=True)
+        self.ListClauses = channel.unary_unary(
+                '/duban.registry.v1.RegistryService/ListClauses',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListClausesRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListClausesResponse.FromString,
+                _registered_method=True)
         self.ListResponsibilities = channel.unary_unary(
                 '/duban.registry.v1.RegistryService/ListResponsibilities',
                 request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListResponsibilitiesRequest.SerializeToString,
                 response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListResponsibilitiesResponse.FromString,
+                _registered_method=True)
+        self.ListDeadlines = channel.unary_unary(
+                '/duban.registry.v1.RegistryService/ListDeadlines',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDeadlinesRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDeadlinesResponse.FromString,
+                _registered_method=True)
+        self.SearchClauses = channel.unary_unary(
+                '/duban.registry.v1.RegistryService/SearchClauses',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.SearchClausesRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.SearchClausesResponse.FromString,
+                _registered_method=True)
+        self.ListUnits = channel.unary_unary(
+                '/duban.registry.v1.RegistryService/ListUnits',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListUnitsRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListUnitsResponse.FromString,
+                _registered_method=True)
+        self.ResolveUnit = channel.unary_unary(
+                '/duban.registry.v1.RegistryService/ResolveUnit',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ResolveUnitRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ResolveUnitResponse.FromString,
+                _registered_method=True)
+        self.GetUnitSummary = channel.unary_unary(
+                '/duban.registry.v1.RegistryService/GetUnitSummary',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.GetUnitSummaryRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.GetUnitSummaryResponse.FromString,
+                _registered_method=True)
+        self.WatchEvents = channel.unary_stream(
+                '/duban.registry.v1.RegistryService/WatchEvents',
+                request_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.WatchEventsRequest.SerializeToString,
+                response_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.WatchEventsResponse.FromString,
                 _registered_method=True)
 
 
 class RegistryServiceServicer:
     """RegistryService answers questions about documents, clauses, units, responsibilities and deadlines.
     Dates are ISO 8601 strings (YYYY-MM-DD) everywhere; an empty string means "none".
+    List methods page with opaque tokens: pass a response's next_page_token as page_token with the SAME
+    filters to get the next page; a token used with other filters is refused with INVALID_ARGUMENT.
+    Errors: INVALID_ARGUMENT (bad date, bad token, missing required field), NOT_FOUND (unknown document or unit),
+    UNAUTHENTICATED / PERMISSION_DENIED when bearer tokens are configured (all methods need the "read" scope).
     """
 
     def GetDocument(self, request, context):
-        """GetDocument returns one document by id or 文号.
+        """GetDocument returns one document by registry id or 文号.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListDocuments(self, request, context):
-        """ListDocuments pages through documents, newest first.
+        """ListDocuments pages through documents, newest (by signed date) first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListClauses(self, request, context):
+        """ListClauses pages through one document's clauses in document order.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListResponsibilities(self, request, context):
-        """ListResponsibilities pages through clause × unit assignments.
+        """ListResponsibilities pages through clause × unit assignments, oldest registered first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeadlines(self, request, context):
+        """ListDeadlines pages through deadlines by date.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchClauses(self, request, context):
+        """SearchClauses finds clauses whose text contains the query (PostgreSQL pg_trgm index).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUnits(self, request, context):
+        """ListUnits pages through the unit directory (units and groups) by canonical name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveUnit(self, request, context):
+        """ResolveUnit maps a printed name or alias to its directory entry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUnitSummary(self, request, context):
+        """GetUnitSummary counts a unit's open work: tasks, due within 30 days, overdue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchEvents(self, request, context):
+        """WatchEvents streams registry events (the outbox) from a cursor, then follows new ones until cancelled.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -92,10 +184,45 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDocumentsRequest.FromString,
                     response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDocumentsResponse.SerializeToString,
             ),
+            'ListClauses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListClauses,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListClausesRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListClausesResponse.SerializeToString,
+            ),
             'ListResponsibilities': grpc.unary_unary_rpc_method_handler(
                     servicer.ListResponsibilities,
                     request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListResponsibilitiesRequest.FromString,
                     response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListResponsibilitiesResponse.SerializeToString,
+            ),
+            'ListDeadlines': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeadlines,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDeadlinesRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListDeadlinesResponse.SerializeToString,
+            ),
+            'SearchClauses': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchClauses,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.SearchClausesRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.SearchClausesResponse.SerializeToString,
+            ),
+            'ListUnits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnits,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListUnitsRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ListUnitsResponse.SerializeToString,
+            ),
+            'ResolveUnit': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveUnit,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.ResolveUnitRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.ResolveUnitResponse.SerializeToString,
+            ),
+            'GetUnitSummary': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUnitSummary,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.GetUnitSummaryRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.GetUnitSummaryResponse.SerializeToString,
+            ),
+            'WatchEvents': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchEvents,
+                    request_deserializer=duban_dot_registry_dot_v1_dot_registry__pb2.WatchEventsRequest.FromString,
+                    response_serializer=duban_dot_registry_dot_v1_dot_registry__pb2.WatchEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -108,6 +235,10 @@ def add_RegistryServiceServicer_to_server(servicer, server):
 class RegistryService:
     """RegistryService answers questions about documents, clauses, units, responsibilities and deadlines.
     Dates are ISO 8601 strings (YYYY-MM-DD) everywhere; an empty string means "none".
+    List methods page with opaque tokens: pass a response's next_page_token as page_token with the SAME
+    filters to get the next page; a token used with other filters is refused with INVALID_ARGUMENT.
+    Errors: INVALID_ARGUMENT (bad date, bad token, missing required field), NOT_FOUND (unknown document or unit),
+    UNAUTHENTICATED / PERMISSION_DENIED when bearer tokens are configured (all methods need the "read" scope).
     """
 
     @staticmethod
@@ -165,6 +296,33 @@ class RegistryService:
             _registered_method=True)
 
     @staticmethod
+    def ListClauses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/ListClauses',
+            duban_dot_registry_dot_v1_dot_registry__pb2.ListClausesRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.ListClausesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListResponsibilities(request,
             target,
             options=(),
@@ -181,6 +339,168 @@ class RegistryService:
             '/duban.registry.v1.RegistryService/ListResponsibilities',
             duban_dot_registry_dot_v1_dot_registry__pb2.ListResponsibilitiesRequest.SerializeToString,
             duban_dot_registry_dot_v1_dot_registry__pb2.ListResponsibilitiesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeadlines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/ListDeadlines',
+            duban_dot_registry_dot_v1_dot_registry__pb2.ListDeadlinesRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.ListDeadlinesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchClauses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/SearchClauses',
+            duban_dot_registry_dot_v1_dot_registry__pb2.SearchClausesRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.SearchClausesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/ListUnits',
+            duban_dot_registry_dot_v1_dot_registry__pb2.ListUnitsRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.ListUnitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveUnit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/ResolveUnit',
+            duban_dot_registry_dot_v1_dot_registry__pb2.ResolveUnitRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.ResolveUnitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUnitSummary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/GetUnitSummary',
+            duban_dot_registry_dot_v1_dot_registry__pb2.GetUnitSummaryRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.GetUnitSummaryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/duban.registry.v1.RegistryService/WatchEvents',
+            duban_dot_registry_dot_v1_dot_registry__pb2.WatchEventsRequest.SerializeToString,
+            duban_dot_registry_dot_v1_dot_registry__pb2.WatchEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

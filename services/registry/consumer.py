@@ -1,0 +1,69 @@
+"""Handlers for the registry's two consumers: extraction results, and dead letters about submitted files."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.registry import submissions
+from services.registry.store import MalformedExtraction, store_extraction
+from services.registry.units import UnitDirectory
+from services.runtime.bus import PoisonMessage
+
+log = logging.getLogger("duban.registry.consumer")
+
+DEADLETTER_STAGES_ABOUT_FILES = ("extract", "registry")  # dead letters whose message named a submitted file
+
+
+def parse_extracted(data: bytes) -> dict:
+    try:
+        event = json.loads(data)
+    except ValueError as exc:
+        raise PoisonMessage(f"extracted event is not JSON: {exc}") from exc
+    if not isinstance(event, dict) or not isinstance(event.get("doc_id"), str) or not event["doc_id"]:
+        raise PoisonMessage("extracted event has no doc_id")
+    if not isinstance(event.get("documents", []), list):
+        raise PoisonMessage("extracted event's documents is not a list")
+    return event
+
+
+def extracted_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: Callable[[], None]):
+    """Handle `duban.documents.extracted`: store the documents (idempotent) or mark the submission failed."""
+    async def handle(msg) -> None:
+        event = parse_extracted(msg.data)
+        doc_id = event["doc_id"]
+        if event.get("failure"):
+            await submissions.mark_failed(engine, doc_id, str(event["failure"]))
+            log.warning("extraction failed", extra={"doc_id": doc_id, "reason": event["failure"]})
+            return
+        try:
+            stored = await store_extraction(engine, directory, doc_id=doc_id,
+                                            extractor_version=str(event.get("extractor_version") or "0"),
+                                            source_file=str(event.get("source_file") or ""),
+                                            documents=event.get("documents") or [])
+        except MalformedExtraction as exc:
+            await submissions.mark_failed(engine, doc_id, f"registry refused the extraction: {exc}")
+            raise PoisonMessage(str(exc)) from exc
+        if any(d.events for d in stored):
+            on_stored()
+        log.info("extraction registered", extra={
+            "doc_id": doc_id, "documents": len(stored), "changed": sum(d.changed for d in stored),
+            "events": sum(d.events for d in stored)})
+    return handle
+
+
+def deadletter_handler(engine: AsyncEngine):
+    """Handle `duban.deadletter.>`: a dead-lettered message about a submitted file marks that file failed."""
+    async def handle(msg) -> None:
+        stage = msg.subject.rsplit(".", 1)[-1]
+        try:
+            letter = json.loads(msg.data)
+            original = json.loads(letter.get("data") or "{}")
+        except (ValueError, AttributeError):
+            return  # not ours to judge: never dead-letter a dead letter
+        doc_id = original.get("doc_id") if isinstance(original, dict) else None
+        if stage in DEADLETTER_STAGES_ABOUT_FILES and isinstance(doc_id, str) and doc_id:
+            await submissions.mark_failed(engine, doc_id, f"{stage}: {letter.get('reason') or 'dead-lettered'}")
+    return handle

@@ -1,0 +1,141 @@
+"""Registry events: the diff between two versions of a document, as outbox rows.
+
+Subjects and payloads (JSON; every payload has `id` = Nats-Msg-Id, `type` = subject, `time`, `document`):
+- `duban.registry.responsibility.assigned` / `.removed`: `responsibility` = {clause_path, clause_text, unit,
+  canonical_unit, unit_key, role, due_date}.
+- `duban.registry.deadline.added` / `.changed`: `deadline` = {clause_path, clause_text, text, date, kind, status,
+  unit_keys}; `.changed` also has `previous` = {date, status} (status "removed" when the new version dropped it).
+- `duban.registry.document.repealed`: `repealed_by` = {id, doc_number, title, version}, `relation`
+  ("repeals" or "expires"), `effective_date`, `cancelled_deadlines`.
+`document` = {id, doc_number, title, version}. Dates are ISO strings or null.
+
+Event ids are derived from (document, version, fact), so a replayed write produces the same ids and the
+NATS duplicate window (and consumers' unique keys) drop the copy.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+PREFIX = "duban.registry"
+RESPONSIBILITY_ASSIGNED = f"{PREFIX}.responsibility.assigned"
+RESPONSIBILITY_REMOVED = f"{PREFIX}.responsibility.removed"
+DEADLINE_ADDED = f"{PREFIX}.deadline.added"
+DEADLINE_CHANGED = f"{PREFIX}.deadline.changed"
+DOCUMENT_REPEALED = f"{PREFIX}.document.repealed"
+OUTBOX_LOCK = 4_242_003  # pg_advisory_xact_lock key serialising outbox appends
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    id: str
+    doc_number: str | None
+    title: str | None
+    version: int
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "doc_number": self.doc_number, "title": self.title, "version": self.version}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibilityFact:
+    clause_path: str
+    clause_text: str
+    unit: str
+    canonical_unit: str | None
+    unit_key: str
+    role: str
+    due_date: date | None
+
+    def as_json(self) -> dict:
+        return {"clause_path": self.clause_path, "clause_text": self.clause_text, "unit": self.unit,
+                "canonical_unit": self.canonical_unit, "unit_key": self.unit_key, "role": self.role,
+                "due_date": _iso(self.due_date)}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineFact:
+    clause_path: str
+    clause_text: str
+    text: str
+    date: date | None
+    kind: str
+    status: str
+    unit_keys: tuple[str, ...]
+
+    def as_json(self, status: str | None = None) -> dict:
+        return {"clause_path": self.clause_path, "clause_text": self.clause_text, "text": self.text,
+                "date": _iso(self.date), "kind": self.kind, "status": status or self.status,
+                "unit_keys": list(self.unit_keys)}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    subject: str
+    payload_json: str
+
+
+class _EventMaker:
+    """Builds the events of one write: document and time serialised once, each payload dumped once."""
+
+    def __init__(self, document: DocumentRef) -> None:
+        self._document = document.as_json()
+        self._time = datetime.now(timezone.utc).isoformat()
+
+    def __call__(self, subject: str, identity: str, **fields) -> Event:
+        event_id = hashlib.sha256(f"{subject}|{identity}".encode()).hexdigest()[:32]
+        payload = {"id": event_id, "type": subject, "time": self._time, "document": self._document, **fields}
+        return Event(event_id, subject, json.dumps(payload, ensure_ascii=False))
+
+
+def diff_events(document: DocumentRef, old: tuple[dict, dict], new: tuple[dict, dict]) -> list[Event]:
+    """Events for what changed from `old` to `new` (each a pair of {key: ResponsibilityFact}, {key: DeadlineFact})."""
+    old_resp, old_dl = old
+    new_resp, new_dl = new
+    make = _EventMaker(document)
+    base = f"{document.id}|{document.version}"
+    out = [make(RESPONSIBILITY_ASSIGNED, f"{base}|{key}", responsibility=fact.as_json())
+           for key, fact in new_resp.items() if key not in old_resp]
+    out += [make(RESPONSIBILITY_REMOVED, f"{base}|{key}", responsibility=fact.as_json())
+            for key, fact in old_resp.items() if key not in new_resp]
+    for key, fact in new_dl.items():
+        before = old_dl.get(key)
+        if before is None:
+            out.append(make(DEADLINE_ADDED, f"{base}|{key}", deadline=fact.as_json()))
+        elif before.date != fact.date:
+            out.append(make(DEADLINE_CHANGED, f"{base}|{key}", deadline=fact.as_json(),
+                            previous={"date": _iso(before.date), "status": before.status}))
+    out += [make(DEADLINE_CHANGED, f"{base}|{key}|removed", deadline=fact.as_json("removed"),
+                 previous={"date": _iso(fact.date), "status": fact.status})
+            for key, fact in old_dl.items() if key not in new_dl]
+    return out
+
+
+def repealed_event(target: DocumentRef, by: DocumentRef, relation: str, effective: date | None,
+                   cancelled_deadlines: int) -> Event:
+    return _EventMaker(target)(DOCUMENT_REPEALED, f"{target.id}|{by.id}|{relation}", repealed_by=by.as_json(),
+                               relation=relation, effective_date=_iso(effective),
+                               cancelled_deadlines=cancelled_deadlines)
+
+
+async def write_outbox(conn: AsyncConnection, events: list[Event]) -> None:
+    """Append events to the outbox in the caller's transaction (COPY; the relay publishes them)."""
+    if not events:
+        return
+    # Writers append to the outbox one at a time until commit, so seq order is commit order and a reader
+    # following seq (WatchEvents) never passes over an event that commits later with a smaller seq.
+    await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(
+        "outbox", columns=("id", "subject", "payload"),
+        records=[(e.id, e.subject, e.payload_json) for e in events])

@@ -1,0 +1,265 @@
+"""Write one extraction into the registry: in ONE transaction, upsert each document, keep a version when its
+content or extractor changed, replace its current rows (COPY), diff them against the previous version into
+outbox events, apply its relations (repeal/expiry), and mark the submission registered.
+
+Idempotent: an extraction already stored (same content hash and extractor version) changes nothing, and an
+extraction by an older extractor than the one stored is ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.registry import events, submissions
+from services.registry.events import DeadlineFact, DocumentRef, ResponsibilityFact
+from services.registry.units import UnitDirectory
+
+log = logging.getLogger("duban.registry.store")
+
+ROLES = {"lead": 1, "support": 2, "responsible": 3}
+ROLE_NAMES = {v: k for k, v in ROLES.items()}
+DUE_KINDS = frozenset({"due", "milestone", "period"})  # kinds that make a clause's due date
+STATUS_BY_RELATION = {"repeals": "repealed", "expires": "expired"}
+
+CLAUSE_COLUMNS = ("document_id", "ord", "path", "text", "span_start", "span_end", "officials")
+RESPONSIBILITY_COLUMNS = ("document_id", "clause_ord", "unit_name", "canonical_unit", "unit_key", "role", "status",
+                          "due_date")
+DEADLINE_COLUMNS = ("document_id", "clause_ord", "text", "date", "kind", "status")
+TARGET_COLUMNS = ("document_id", "clause_ord", "text", "value", "unit", "op")
+
+
+class MalformedExtraction(ValueError):
+    """A document object that does not follow the extraction contract."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    document_id: str
+    doc_number: str | None
+    version: int
+    changed: bool  # False: this extraction was already stored (or is older than the stored one)
+    events: int  # outbox events written
+
+
+def document_id_for(doc_number: str | None, source_doc_id: str, index: int) -> str:
+    """Stable registry id: from the 文号, or for a document without one from its file and position."""
+    basis = f"n:{doc_number}" if doc_number else f"f:{source_doc_id}:{index}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:24]
+
+
+def content_hash(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def version_key(version: str) -> tuple:
+    """'1.10.0' > '1.9.2'; non-numeric parts compare as text after numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))
+
+
+def iso_date(value: str | None, what: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise MalformedExtraction(f"{what} is not an ISO date: {value!r}") from None
+
+
+@dataclass
+class _Rows:
+    clauses: list[tuple]
+    responsibilities: list[tuple]
+    deadlines: list[tuple]
+    targets: list[tuple]
+    relations: list[tuple]
+    responsibility_facts: dict[tuple, ResponsibilityFact]
+    deadline_facts: dict[tuple, DeadlineFact]
+
+
+def build_rows(document_id: str, document: dict, directory: UnitDirectory, status: str) -> _Rows:
+    """The current-version rows of one contract document (pure: no I/O)."""
+    open_status, active_status = ("open", "active") if status == "in_force" else ("cancelled", "cancelled")
+    rows = _Rows([], [], [], [], [], {}, {})
+    try:
+        for ord_, clause in enumerate(document.get("clauses") or []):
+            path, clause_text = str(clause["path"]), str(clause["text"])
+            span = clause.get("span") or [0, 0]
+            rows.clauses.append((document_id, ord_, path, clause_text, int(span[0]), int(span[1]),
+                                 [str(o) for o in clause.get("officials") or []]))
+            due: date | None = None
+            unit_refs = []
+            for unit in clause.get("units") or []:
+                role = ROLES.get(unit.get("role"))
+                if role is None:
+                    raise MalformedExtraction(f"clause {path}: unknown role {unit.get('role')!r}")
+                key, canonical = directory.storage_key(str(unit["name"]), unit.get("canonical"))
+                unit_refs.append((unit["name"], canonical, key, role))
+            for deadline in clause.get("deadlines") or []:
+                when = iso_date(deadline.get("date"), f"clause {path} deadline date")
+                kind = str(deadline["kind"])
+                if when is not None and kind in DUE_KINDS and (due is None or when < due):
+                    due = when
+                fact_key = (path, str(deadline["text"]), kind)
+                if fact_key in rows.deadline_facts:
+                    continue
+                rows.deadlines.append((document_id, ord_, str(deadline["text"]), when, kind, open_status))
+                rows.deadline_facts[fact_key] = DeadlineFact(path, clause_text, str(deadline["text"]), when, kind,
+                                                             open_status, tuple(r[2] for r in unit_refs))
+            for name, canonical, key, role in unit_refs:
+                fact_key = (path, key, role)
+                if fact_key in rows.responsibility_facts:
+                    continue
+                rows.responsibilities.append((document_id, ord_, name, canonical, key, role, active_status, due))
+                rows.responsibility_facts[fact_key] = ResponsibilityFact(path, clause_text, name, canonical, key,
+                                                                         ROLE_NAMES[role], due)
+            for target in clause.get("targets") or []:
+                rows.targets.append((document_id, ord_, str(target["text"]), float(target["value"]),
+                                     str(target.get("unit") or ""), str(target["op"])))
+        for relation in document.get("relations") or []:
+            rows.relations.append((document_id, str(relation["type"]), str(relation["doc_number"]),
+                                   iso_date(relation.get("effective_date"), "relation effective_date")))
+    except (KeyError, TypeError, IndexError) as exc:
+        raise MalformedExtraction(f"document does not follow the contract: {exc!r}") from exc
+    return rows
+
+
+async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc_id: str, extractor_version: str,
+                           source_file: str, documents: list[dict]) -> list[StoredDocument]:
+    """Store every document of one extracted file and mark the submission registered, in one transaction."""
+    async with engine.begin() as conn:
+        stored = [await _store_document(conn, directory, document, index, doc_id=doc_id, source_file=source_file,
+                                        extractor_version=extractor_version)
+                  for index, document in enumerate(documents)]
+        await submissions.mark_registered(conn, doc_id=doc_id, source_file=source_file,
+                                          doc_numbers=[d.doc_number for d in stored if d.doc_number],
+                                          extractor_version=extractor_version)
+    return stored
+
+
+async def _store_document(conn: AsyncConnection, directory: UnitDirectory, document: dict, index: int, *,
+                          doc_id: str, source_file: str, extractor_version: str) -> StoredDocument:
+    if not isinstance(document, dict):
+        raise MalformedExtraction("a document must be a JSON object")
+    doc_number = document.get("doc_number") or None
+    document_id = document_id_for(doc_number, doc_id, index)
+    digest = content_hash(document)
+    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": document_id})
+    current = (await conn.execute(text(
+        "SELECT version, extractor_version, status FROM documents WHERE id = :id"), {"id": document_id})).one_or_none()
+    if current is not None:
+        seen = await conn.scalar(text(
+            "SELECT 1 FROM document_versions WHERE document_id = :id AND content_hash = :h AND extractor_version = :v"),
+            {"id": document_id, "h": digest, "v": extractor_version})
+        if seen or version_key(extractor_version) < version_key(current.extractor_version):
+            return StoredDocument(document_id, doc_number, current.version, False, 0)
+    version = 1 if current is None else current.version + 1
+    status, changed_by = (current.status, None) if current is not None else ("in_force", None)
+    if current is None and doc_number:
+        status, changed_by = await _status_from_earlier_relations(conn, doc_number)
+    ref = DocumentRef(document_id, doc_number, document.get("title"), version)
+    rows = build_rows(document_id, document, directory, status)
+    previous = await _current_facts(conn, document_id) if current is not None else ({}, {})
+
+    params = {
+        "id": document_id, "doc_number": doc_number, "title": document.get("title"),
+        "issuers": [str(i) for i in document.get("issuers") or []],
+        "signed": iso_date(document.get("signed_date"), "signed_date"),
+        "effective": iso_date(document.get("effective_date"), "effective_date"),
+        "expiry": iso_date(document.get("expiry_date"), "expiry_date"),
+        "status": status, "changed_by": changed_by, "source_doc_id": doc_id, "source_file": source_file,
+        "version": version, "hash": digest, "extractor": extractor_version,
+        "attachments": [str(a) for a in document.get("attachments") or []], "clause_count": len(rows.clauses),
+    }
+    await conn.execute(text(
+        "INSERT INTO documents (id, doc_number, title, issuers, signed_date, effective_date, expiry_date, status, "
+        "status_changed_by, source_doc_id, source_file, version, content_hash, extractor_version, attachments, "
+        "clause_count) VALUES (:id, :doc_number, :title, :issuers, :signed, :effective, :expiry, :status, "
+        ":changed_by, :source_doc_id, :source_file, :version, :hash, :extractor, :attachments, :clause_count) "
+        "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, issuers = EXCLUDED.issuers, "
+        "signed_date = EXCLUDED.signed_date, effective_date = EXCLUDED.effective_date, "
+        "expiry_date = EXCLUDED.expiry_date, source_doc_id = EXCLUDED.source_doc_id, "
+        "source_file = EXCLUDED.source_file, version = EXCLUDED.version, content_hash = EXCLUDED.content_hash, "
+        "extractor_version = EXCLUDED.extractor_version, attachments = EXCLUDED.attachments, "
+        "clause_count = EXCLUDED.clause_count, updated_at = now()"), params)
+    await conn.execute(text(
+        "INSERT INTO document_versions (document_id, version, content_hash, extractor_version, source_doc_id, "
+        "source_file, payload) VALUES (:id, :version, :hash, :extractor, :source_doc_id, :source_file, "
+        "CAST(:payload AS jsonb))"), {**params, "payload": json.dumps(document, ensure_ascii=False)})
+    if current is not None:
+        for table in ("clauses", "responsibilities", "deadlines", "targets", "relations"):
+            await conn.execute(text(f"DELETE FROM {table} WHERE document_id = :id"), {"id": document_id})
+    await copy_rows(conn, "clauses", CLAUSE_COLUMNS, rows.clauses)
+    await copy_rows(conn, "responsibilities", RESPONSIBILITY_COLUMNS, rows.responsibilities)
+    await copy_rows(conn, "deadlines", DEADLINE_COLUMNS, rows.deadlines)
+    await copy_rows(conn, "targets", TARGET_COLUMNS, rows.targets)
+    await copy_rows(conn, "relations", ("document_id", "type", "target_doc_number", "effective_date"), rows.relations)
+
+    outbox = events.diff_events(ref, previous, (rows.responsibility_facts, rows.deadline_facts))
+    outbox += await _apply_relations(conn, ref, rows.relations)
+    await events.write_outbox(conn, outbox)
+    return StoredDocument(document_id, doc_number, version, True, len(outbox))
+
+
+async def copy_rows(conn: AsyncConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk insert with PostgreSQL COPY on the transaction's own asyncpg connection."""
+    if not rows:
+        return
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(table, records=rows, columns=columns)
+
+
+async def _current_facts(conn: AsyncConnection, document_id: str):
+    """The stored version's responsibility and deadline facts, keyed as build_rows keys them."""
+    resp = await conn.execute(text(
+        "SELECT c.path, c.text, r.unit_name, r.canonical_unit, r.unit_key, r.role, r.due_date FROM responsibilities r "
+        "JOIN clauses c ON c.document_id = r.document_id AND c.ord = r.clause_ord WHERE r.document_id = :id"),
+        {"id": document_id})
+    responsibilities = {(p, key, role): ResponsibilityFact(p, t, name, canonical, key, ROLE_NAMES[role], due)
+                        for p, t, name, canonical, key, role, due in resp}
+    dl = await conn.execute(text(
+        "SELECT c.path, c.text, d.text, d.date, d.kind, d.status, "
+        "ARRAY(SELECT DISTINCT r.unit_key FROM responsibilities r "
+        "      WHERE r.document_id = d.document_id AND r.clause_ord = d.clause_ord) FROM deadlines d "
+        "JOIN clauses c ON c.document_id = d.document_id AND c.ord = d.clause_ord WHERE d.document_id = :id"),
+        {"id": document_id})
+    deadlines = {(p, dt, kind): DeadlineFact(p, ct, dt, when, kind, status, tuple(units))
+                 for p, ct, dt, when, kind, status, units in dl}
+    return responsibilities, deadlines
+
+
+async def _status_from_earlier_relations(conn: AsyncConnection, doc_number: str) -> tuple[str, str | None]:
+    """A document registered after the one that repeals (or expires) it arrives already repealed."""
+    row = (await conn.execute(text(
+        "SELECT r.type, d.doc_number FROM relations r JOIN documents d ON d.id = r.document_id "
+        "WHERE r.target_doc_number = :n AND r.type IN ('repeals', 'expires') ORDER BY r.type DESC LIMIT 1"),
+        {"n": doc_number})).one_or_none()
+    return ("in_force", None) if row is None else (STATUS_BY_RELATION[row.type], row.doc_number)
+
+
+async def _apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: list[tuple]) -> list[events.Event]:
+    """Repeal or expire the documents this one names: status, open deadlines cancelled, responsibilities
+    cancelled, one `document.repealed` event each (an expiry is reported the same way, with its type)."""
+    out: list[events.Event] = []
+    for _, rel_type, target_number, effective in relations:
+        new_status = STATUS_BY_RELATION.get(rel_type)
+        if new_status is None or target_number == ref.doc_number:
+            continue
+        target = (await conn.execute(text(
+            "UPDATE documents SET status = :s, status_changed_by = :by, updated_at = now() "
+            "WHERE doc_number = :n AND status = 'in_force' RETURNING id, doc_number, title, version"),
+            {"s": new_status, "by": ref.doc_number, "n": target_number})).one_or_none()
+        if target is None:
+            continue
+        cancelled = (await conn.execute(text(
+            "UPDATE deadlines SET status = 'cancelled' WHERE document_id = :id AND status = 'open'"),
+            {"id": target.id})).rowcount
+        await conn.execute(text("UPDATE responsibilities SET status = 'cancelled' WHERE document_id = :id"),
+                           {"id": target.id})
+        out.append(events.repealed_event(DocumentRef(*target), ref, rel_type, effective, cancelled))
+    return out

@@ -1,0 +1,76 @@
+"""Submitted files and how far each got: received → extracted → registered, or failed with a reason.
+
+Ingest records a file when it accepts it; the registry consumer moves it on (or marks it failed when the
+extraction failed or its message was dead-lettered). Keyed by doc_id, the SHA-256 of the file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+STATES = ("received", "extracted", "registered", "failed")
+
+
+@dataclass(frozen=True)
+class SubmissionStatus:
+    doc_id: str
+    filename: str
+    media_type: str
+    size: int
+    state: str
+    reason: str | None
+    doc_numbers: list[str]
+    received_at: datetime
+    updated_at: datetime
+
+
+async def record_received(engine: AsyncEngine, *, doc_id: str, filename: str, media_type: str, size: int) -> None:
+    """Record an accepted file. A resubmission of a failed file starts it again from `received`."""
+    async with engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO submissions (doc_id, filename, media_type, size, state) "
+            "VALUES (:doc_id, :filename, :media_type, :size, 'received') "
+            "ON CONFLICT (doc_id) DO UPDATE SET state = 'received', reason = NULL, filename = EXCLUDED.filename, "
+            "media_type = EXCLUDED.media_type, updated_at = now() WHERE submissions.state = 'failed'"),
+            {"doc_id": doc_id, "filename": filename, "media_type": media_type, "size": size})
+
+
+async def mark_failed(engine: AsyncEngine, doc_id: str, reason: str) -> None:
+    """Mark a submission failed with the reason; creates the row if ingest never recorded it (replays)."""
+    async with engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO submissions (doc_id, filename, size, state, reason) VALUES (:doc_id, '', 0, 'failed', :r) "
+            "ON CONFLICT (doc_id) DO UPDATE SET state = 'failed', reason = :r, updated_at = now()"),
+            {"doc_id": doc_id, "r": reason})
+
+
+async def mark_registered(conn: AsyncConnection, *, doc_id: str, source_file: str, doc_numbers: list[str],
+                          extractor_version: str) -> None:
+    """Inside the registry's write transaction: the submission's documents are stored."""
+    await conn.execute(text(
+        "INSERT INTO submissions (doc_id, filename, size, state, doc_numbers, extractor_version) "
+        "VALUES (:doc_id, :f, 0, 'registered', :n, :v) "
+        "ON CONFLICT (doc_id) DO UPDATE SET state = 'registered', reason = NULL, doc_numbers = :n, "
+        "extractor_version = :v, updated_at = now()"),
+        {"doc_id": doc_id, "f": source_file, "n": doc_numbers, "v": extractor_version})
+
+
+async def get_status(engine: AsyncEngine, doc_id: str) -> SubmissionStatus | None:
+    async with engine.connect() as conn:
+        row = (await conn.execute(text(
+            "SELECT doc_id, filename, media_type, size, state, reason, doc_numbers, received_at, updated_at "
+            "FROM submissions WHERE doc_id = :doc_id"), {"doc_id": doc_id})).one_or_none()
+    return None if row is None else SubmissionStatus(*row)
+
+
+async def list_submissions(engine: AsyncEngine, doc_ids: list[str] | None = None) -> list[SubmissionStatus]:
+    """Every submission (or those named), oldest first: what `duban reextract` sends through extraction again."""
+    query = ("SELECT doc_id, filename, media_type, size, state, reason, doc_numbers, received_at, updated_at "
+             "FROM submissions" + (" WHERE doc_id = ANY(:ids)" if doc_ids is not None else "")
+             + " ORDER BY received_at, doc_id")
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text(query), {"ids": doc_ids} if doc_ids is not None else {})).all()
+    return [SubmissionStatus(*row) for row in rows]
