@@ -11,8 +11,9 @@ def _components(names: list[str]):
     from services.ingest.service import IngestComponent
     from services.notify.component import NotifyComponent
     from services.registry.component import RegistryComponent
+    from services.web.component import WebComponent
     known = {"ingest": IngestComponent, "extract": ExtractComponent, "registry": RegistryComponent,
-             "notify": NotifyComponent}
+             "notify": NotifyComponent, "web": WebComponent}
     return [known[n]() for n in names]
 
 
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--data-dir", default=".duban", help="state directory (default: ./.duban)")
     up.add_argument("--grpc-port", type=int, default=50051)
     up.add_argument("--metrics-port", type=int, default=9464, help="0 disables /metrics")
+    up.add_argument("--web-port", type=int, default=8080, help="web workbench port (loopback only)")
     up.add_argument("--examples", action="store_true",
                     help="ingest the example documents shipped in examples/ and print a summary")
     up.add_argument("--watch", metavar="DIR", help="ingest files dropped into DIR")
@@ -127,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     for verb, names, text in [("ingest-service", ["ingest"], "run the ingest service"),
                               ("extract-worker", ["extract"], "run an extract worker"),
                               ("registry", ["registry"], "run the registry service"),
-                              ("notify", ["notify"], "run the notify service")]:
+                              ("notify", ["notify"], "run the notify service"),
+                              ("web", ["web"], "run the read-only web workbench")]:
         p = sub.add_parser(verb, help=text)
         p.set_defaults(func=lambda _a, names=names: _run_service(names))
     return parser

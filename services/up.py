@@ -58,7 +58,10 @@ def run_up(args) -> int:
             database_url = postgres.url
         upgrade(database_url)
         env = {**os.environ, "DUBAN_NATS_URL": nats_url, "DUBAN_DATABASE_URL": database_url,
-               "DUBAN_GRPC_PORT": str(args.grpc_port), "DUBAN_METRICS_PORT": str(args.metrics_port)}
+               "DUBAN_GRPC_PORT": str(args.grpc_port), "DUBAN_METRICS_PORT": str(args.metrics_port),
+               "DUBAN_WEB_PORT": str(args.web_port)}
+        # notify builds digest links from the environment; they must point at this workbench.
+        os.environ.setdefault("DUBAN_WEB_BASE_URL", f"http://127.0.0.1:{args.web_port}")
         env.setdefault("DUBAN_WEBHOOK_ALLOW", LOOPBACK_ALLOW)  # local receivers work out of the box
         settings = Settings.from_env(env)
         asyncio.run(_serve(settings, args))
@@ -70,16 +73,19 @@ async def _serve(settings, args) -> None:
     from services.runtime.app import run
     from services.runtime.shutdown import install_stop_event
 
+    from services.web.component import WebComponent
+
     ready, stop = asyncio.Event(), install_stop_event()
-    system = asyncio.create_task(run(_components(["ingest", "extract", "registry", "notify"]), settings,
-                                     ready=ready, stop=stop))
+    # The workbench listens on loopback only: `duban up` leaves access open when no tokens are configured.
+    components = [*_components(["ingest", "extract", "registry", "notify"]), WebComponent(host="127.0.0.1")]
+    system = asyncio.create_task(run(components, settings, ready=ready, stop=stop))
     done, _ = await asyncio.wait([system, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
     if system in done:
         system.result()  # start-up failed: raise its error
         return
     address = f"127.0.0.1:{settings.grpc_port}"
-    print(f"duban is up: gRPC (all services, health, reflection) on {address}; Ctrl-C or SIGTERM stops it",
-          flush=True)
+    print(f"duban is up: gRPC (all services, health, reflection) on {address}; "
+          f"web workbench on http://127.0.0.1:{settings.web_port}/; Ctrl-C or SIGTERM stops it", flush=True)
     if args.examples:
         await _ingest_examples(address)
     if args.watch:

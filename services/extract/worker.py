@@ -28,7 +28,9 @@ def extract_bytes(data: bytes, filename: str) -> dict:
     except UnreadableDocument as exc:
         return {"documents": [], "warnings": [], "failure": exc.reason}
     documents, warnings = extract_text_with_warnings(read.text, filename)
-    return {"documents": [to_contract(d) for d in documents], "warnings": [*read.warnings, *warnings],
+    # The event also carries each document's normalised text (not part of `duban extract` output), so the
+    # registry can show facts in place at their spans.
+    return {"documents": [{**to_contract(d), "text": d.text} for d in documents], "warnings": [*read.warnings, *warnings],
             "failure": None}
 
 

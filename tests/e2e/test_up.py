@@ -19,10 +19,11 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.e2e
 
 
-def _start_up(data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
+def _start_up(data_dir: Path, port: int, *extra: str, web_port: int | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("DUBAN_NATS_URL", "DUBAN_DATABASE_URL")}
     return subprocess.Popen([sys.executable, "-m", "services.cli", "up", "--data-dir", str(data_dir),
-                             "--grpc-port", str(port), "--metrics-port", "0", *extra],
+                             "--grpc-port", str(port), "--metrics-port", "0",
+                             "--web-port", str(web_port or free_port()), *extra],
                             cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -58,8 +59,8 @@ def data_dir():
 
 
 def test_up_serves_examples_and_stops_cleanly_on_sigterm(data_dir: Path) -> None:
-    port = free_port()
-    proc = _start_up(data_dir, port, "--examples")
+    port, web_port = free_port(), free_port()
+    proc = _start_up(data_dir, port, "--examples", web_port=web_port)
     try:
         _wait_serving(proc, port)
         assert _health(port, "duban.registry.v1.RegistryService") == health_pb2.HealthCheckResponse.SERVING
@@ -68,6 +69,11 @@ def test_up_serves_examples_and_stops_cleanly_on_sigterm(data_dir: Path) -> None
         # --examples prints the summary once the examples are registered
         out = _read_until(proc, "upcoming deadlines", timeout=90)
         assert "documents: 3" in out, out
+        assert f"http://127.0.0.1:{web_port}/" in out
+        import urllib.parse
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/units/" + urllib.parse.quote("市数据局"), timeout=10) as page:
+            assert "衢政办发〔2026〕3号" in page.read().decode()
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=60)

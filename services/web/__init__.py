@@ -1,0 +1,1 @@
+"""The unit workbench: a read-only web UI over the registry (units' tasks, documents, overview, search)."""
