@@ -1,32 +1,120 @@
-"""Notify: consume registry events (`duban.registry.>`) and alert the units concerned."""
+"""Notify: consume registry events (`duban.registry.>`) and alert the units concerned.
+
+Four loops share one process: the JetStream consumer (events → waiting digest items), the digest flusher
+(quiet items → one digest delivery per unit and document), the reminder scheduler and the delivery dispatcher.
+Everything they decide is written to PostgreSQL first, so any replica can pick up where another stopped.
+"""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import random
+from collections.abc import Sequence
+from datetime import timedelta
 
+from duban.notify.v1 import notify_pb2_grpc
+from services.notify import subscriptions
+from services.notify.api import SERVICE_NAME, NotifyServicer
+from services.notify.batching import flush_ready, record_assignment
+from services.notify.channels.email import EmailSender, parse_smtp_url
+from services.notify.channels.webhook import AddressPolicy, WebhookSender
+from services.notify.clock import Clock, SystemClock
+from services.notify.deliveries import RETRY_SCHEDULE, Dispatcher, pause
+from services.notify.notices import record_deadline_changed, record_document_repealed
+from services.notify.reminders import ReminderScheduler
+from services.registry.units import load_directory
 from services.runtime import bus
 from services.runtime.app import Context
+from services.runtime.config import ConfigError
+from services.web.urls import web_base_url
 
 log = logging.getLogger("duban.notify")
+
+ASSIGNED = f"{bus.SUBJECT_REGISTRY_PREFIX}.responsibility.assigned"
+# Subjects answered by a single notice, and the fields their events must carry.
+NOTICES = {f"{bus.SUBJECT_REGISTRY_PREFIX}.deadline.changed": (record_deadline_changed, "deadline"),
+           f"{bus.SUBJECT_REGISTRY_PREFIX}.document.repealed": (record_document_repealed, "repealed_by")}
 
 
 class NotifyComponent:
     name = "notify"
     needs_database = True
-    grpc_services: list[str] = []
+    grpc_services: list[str] = [SERVICE_NAME]
+
+    def __init__(self, *, clock: Clock | None = None, digest_quiet: float = 2.0, reminder_interval: float = 60.0,
+                 dispatch_poll: float = 1.0, retry_schedule: Sequence[float] = RETRY_SCHEDULE,
+                 rng: random.Random | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.digest_quiet = digest_quiet
+        self.reminder_interval = reminder_interval
+        self.dispatch_poll = dispatch_poll
+        self.retry_schedule = retry_schedule
+        self.rng = rng
+        self.deliveries_waiting = asyncio.Event()  # set when a delivery was recorded: dispatch now
+        self._webhook: WebhookSender | None = None
 
     async def start(self, ctx: Context) -> None:
         self._ctx = ctx
+        directory = load_directory()
+        self.web_base = web_base_url()
+        async with ctx.engine.begin() as conn:
+            await subscriptions.refresh_match_keys(conn, directory)
+        notify_pb2_grpc.add_NotifyServiceServicer_to_server(
+            NotifyServicer(ctx.engine, directory, self.clock, self.deliveries_waiting.set), ctx.server)
+
+        self._webhook = WebhookSender(self.clock, AddressPolicy(ctx.settings.webhook_allow))
+        senders = {"webhook": self._webhook}
+        if ctx.settings.smtp_url:
+            try:
+                senders["email"] = EmailSender(parse_smtp_url(ctx.settings.smtp_url), self.clock)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+        self.dispatcher = Dispatcher(ctx.engine, senders, self.clock, schedule=self.retry_schedule, rng=self.rng)
+        self.scheduler = ReminderScheduler(ctx.engine, self.clock, self.web_base)
+
         ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_REGISTRY", durable="notify",
                                         subject=f"{bus.SUBJECT_REGISTRY_PREFIX}.>", handler=self.handle,
                                         stop=ctx.stop, max_deliver=ctx.settings.max_deliver), "notify-consumer")
+        ctx.spawn(self._flush_loop(), "notify-digests")
+        ctx.spawn(self.scheduler.run(ctx.stop, self.reminder_interval, self.deliveries_waiting.set),
+                  "notify-reminders")
+        ctx.spawn(self.dispatcher.run(ctx.stop, self.deliveries_waiting, self.dispatch_poll), "notify-dispatch")
 
     async def handle(self, msg) -> None:
         try:
             event = json.loads(msg.data)
         except ValueError as exc:
             raise bus.PoisonMessage(f"malformed registry event: {exc}") from exc
-        log.info("registry event", extra={"subject": msg.subject, "event_id": event.get("id")})
+        if msg.subject == ASSIGNED:
+            _require(event, "responsibility", msg.subject)
+            async with self._ctx.engine.begin() as conn:
+                queued = await record_assignment(conn, event, self.clock.now())
+            log.debug("assignment queued", extra={"event_id": event["id"], "subscriptions": queued})
+        elif msg.subject in NOTICES:
+            record_notice, field = NOTICES[msg.subject]
+            _require(event, field, msg.subject)
+            async with self._ctx.engine.begin() as conn:
+                if await record_notice(conn, event, self.clock.now(), self.web_base):
+                    self.deliveries_waiting.set()
+        # Other events (responsibility.removed, deadline.added) need no message: reminders read the tables.
+
+    async def _flush_loop(self) -> None:
+        quiet = timedelta(seconds=self.digest_quiet)
+        stop = self._ctx.stop
+        while not stop.is_set():
+            try:
+                if await flush_ready(self._ctx.engine, self.clock.now(), quiet, self.web_base):
+                    self.deliveries_waiting.set()
+            except Exception as exc:  # PostgreSQL away: the items wait in the table
+                log.warning("digest flush failed", extra={"error": str(exc)})
+            await pause(stop, max(self.digest_quiet / 4, 0.05))
 
     async def close(self) -> None:
-        pass
+        if self._webhook is not None:
+            await self._webhook.close()
+
+
+def _require(event, field: str, subject: str) -> None:
+    if not isinstance(event, dict) or not {"id", "document", field} <= event.keys():
+        raise bus.PoisonMessage(f"{subject} event without id, document or {field}")

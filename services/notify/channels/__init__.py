@@ -1,0 +1,1 @@
+"""Delivery channels: signed webhooks and e-mail."""

@@ -1,0 +1,106 @@
+"""From registry writes to one signed digest per (unit, document): the registry's own store writes a document
+and its outbox events; notify queues them, waits for the document to go quiet, and sends one message each."""
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from services.notify import subscriptions
+from services.notify.batching import flush_ready, record_assignment
+from services.notify.channels.webhook import AddressPolicy, WebhookSender
+from services.notify.deliveries import Dispatcher
+from services.notify.subscriptions import SubscriptionSpec
+from services.registry.store import store_extraction
+from tests.integration.notify.conftest import signature_matches, work_plan
+
+pytestmark = pytest.mark.usefixtures("empty_notify_tables")
+QUIET = timedelta(seconds=2)
+BASE = "http://web.example"
+
+
+async def _assigned_events(engine, doc_number):
+    async with engine.connect() as conn:
+        rows = await conn.execute(text(
+            "SELECT payload FROM outbox WHERE subject = 'duban.registry.responsibility.assigned' "
+            "AND payload->'document'->>'doc_number' = :n ORDER BY seq"), {"n": doc_number})
+        return [r.payload for r in rows]
+
+
+async def _subscribe(engine, directory, clock, unit, url, **kw):
+    async with engine.begin() as conn:
+        return await subscriptions.create(conn, SubscriptionSpec(unit=unit, webhook_url=url, **kw), directory,
+                                          clock.now())
+
+
+async def _queue(engine, events, clock):
+    async with engine.begin() as conn:
+        return sum([await record_assignment(conn, e, clock.now()) for e in events])
+
+
+async def test_one_digest_per_unit_and_document(engine, directory, clock, receiver):
+    data_bureau = await _subscribe(engine, directory, clock, "市数据局", receiver.url + "/data")
+    county = await _subscribe(engine, directory, clock, "龙游县人民政府", receiver.url + "/county")
+    await _subscribe(engine, directory, clock, "市财政局", receiver.url + "/finance",
+                     event_types=("deadline.reminder",))
+    await store_extraction(engine, directory, doc_id="a" * 64, extractor_version="1.0.0", source_file="plan.txt",
+                           documents=[work_plan("衢政办发〔2026〕91号")])
+    events = await _assigned_events(engine, "衢政办发〔2026〕91号")
+    assert len(events) == 5
+
+    assert await _queue(engine, events, clock) == 3  # data bureau ×2, county via its group ×1
+    assert await _queue(engine, events[:2], clock) == 0  # a redelivered event adds nothing
+    assert await flush_ready(engine, clock.now(), QUIET, BASE) == 0  # not quiet yet
+    clock.advance(QUIET)
+    replicas = await asyncio.gather(*(flush_ready(engine, clock.now(), QUIET, BASE) for _ in range(3)))
+    assert sum(replicas) == 2  # two digests, however many replicas flush at once
+    assert await flush_ready(engine, clock.now(), QUIET, BASE) == 0
+
+    sender = WebhookSender(clock, AddressPolicy(["127.0.0.0/8"]))
+    await Dispatcher(engine, {"webhook": sender}, clock, rng=random.Random(1)).run_once()
+    await sender.close()
+
+    [data_msg] = [r for r in receiver.received if r.path == "/hook/data"]
+    [county_msg] = [r for r in receiver.received if r.path == "/hook/county"]
+    assert not [r for r in receiver.received if r.path == "/hook/finance"]
+    assert signature_matches(data_bureau.secret, data_msg.headers, data_msg.body)
+    assert signature_matches(county.secret, county_msg.headers, county_msg.body)
+
+    digest = json.loads(data_msg.body)
+    assert digest["type"] == "responsibility.assigned"
+    data = digest["data"]
+    assert data["document"]["doc_number"] == "衢政办发〔2026〕91号" and data["count"] == 2
+    first, second = data["responsibilities"]
+    assert (first["clause_path"], first["role"], second["clause_path"], second["role"]) == (
+        "1", "lead", "2", "responsible")
+    assert first["text"].startswith("建设一体化公共数据平台")
+    assert first["deadlines"] == [{"text": "6月底前", "date": "2026-06-30", "kind": "due"}]
+    assert first["targets"][0]["text"] == "数据共享率达到95%以上"
+    assert first["url"].startswith(BASE + "/documents/")
+
+    county_data = json.loads(county_msg.body)["data"]
+    [task] = county_data["responsibilities"]
+    assert (task["clause_path"], task["unit"], county_data["unit"]) == ("3", "各县（市、区）政府", "龙游县人民政府")
+
+
+async def test_new_version_digests_only_new_responsibilities(engine, directory, clock, receiver):
+    await _subscribe(engine, directory, clock, "市数据局", receiver.url)
+    first = work_plan("衢政办发〔2026〕92号")
+    await store_extraction(engine, directory, doc_id="b" * 64, extractor_version="1.0.0", source_file="p.txt",
+                           documents=[first])
+    second = work_plan("衢政办发〔2026〕92号")
+    second["clauses"][3]["units"].append({"name": "市数据局", "role": "support"})
+    await store_extraction(engine, directory, doc_id="c" * 64, extractor_version="1.0.0", source_file="p.txt",
+                           documents=[second])
+    events = await _assigned_events(engine, "衢政办发〔2026〕92号")
+    await _queue(engine, events, clock)
+    clock.advance(QUIET)
+    assert await flush_ready(engine, clock.now(), QUIET, BASE) == 2  # version 1 and version 2, one each
+    async with engine.connect() as conn:
+        counts = sorted((await conn.execute(text(
+            "SELECT jsonb_array_length(payload->'data'->'responsibilities') FROM notify_deliveries"))).scalars())
+    assert counts == [1, 2]
