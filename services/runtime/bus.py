@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -10,7 +11,8 @@ from typing import Any
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.api import (AckPolicy, ConsumerConfig, RetentionPolicy, StorageType, StreamConfig)
+from nats.js.api import (AckPolicy, ConsumerConfig, ObjectStoreConfig, RetentionPolicy, StorageType,
+                         StreamConfig)
 from nats.js.errors import NotFoundError
 
 from services.runtime.metrics import DEADLETTERED, MESSAGES_PROCESSED
@@ -43,17 +45,22 @@ async def connect(url: str, name: str) -> Client:
                               error_cb=on_error, connect_timeout=5)
 
 
-async def ensure_streams(js: JetStreamContext) -> None:
-    """Create the pipeline's streams and the originals bucket if missing (idempotent)."""
+async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
+    """Create the pipeline's streams and the originals bucket if missing (idempotent).
+
+    `replicas` is 1 for `duban up`; a production cluster sets DUBAN_NATS_REPLICAS=3 so losing one NATS node
+    loses no stream data.
+    """
     for config in STREAMS:
         try:
             await js.stream_info(config.name)
         except NotFoundError:
-            await js.add_stream(config)
+            await js.add_stream(dataclasses.replace(config, num_replicas=replicas))
     try:
         await js.object_store(ORIGINALS_BUCKET)
     except Exception:
-        await js.create_object_store(ORIGINALS_BUCKET)
+        await js.create_object_store(ORIGINALS_BUCKET, config=ObjectStoreConfig(bucket=ORIGINALS_BUCKET,
+                                                                                replicas=replicas))
 
 
 def nats_probe(nc: Client, js: JetStreamContext):

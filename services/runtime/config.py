@@ -53,6 +53,7 @@ class Settings:
     smtp_url: str | None = None
     max_document_bytes: int = 50 * 1024 * 1024
     max_deliver: int = 5
+    nats_replicas: int = 1
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, require_nats: bool = True,
@@ -82,4 +83,5 @@ class Settings:
             smtp_url=env.get("DUBAN_SMTP_URL") or None,
             max_document_bytes=_int(env, "DUBAN_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024),
             max_deliver=_int(env, "DUBAN_MAX_DELIVER", 5),
+            nats_replicas=_int(env, "DUBAN_NATS_REPLICAS", 1),
         )
