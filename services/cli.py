@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", default=str(shared / "corpus"))
     ev.set_defaults(func=cmd_eval)
 
+    from services.notify.cli_args import add_subscribe_parser
+    add_subscribe_parser(sub)
+
     migrate = sub.add_parser("migrate", help="bring the database schema up to date (Kubernetes Job)")
     migrate.set_defaults(func=cmd_migrate)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
-import sys
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path

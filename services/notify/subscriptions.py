@@ -7,6 +7,8 @@ the unit directory may have changed.
 """
 from __future__ import annotations
 
+from services.notify.event_types import EVENT_TYPES  # noqa: F401  (part of this module's API)
+
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.notify.signing import check_secret, new_secret
 from services.registry.units import UnitDirectory
 
-EVENT_TYPES = ("responsibility.assigned", "deadline.reminder", "deadline.changed", "document.repealed")
 DEFAULT_REMINDER_OFFSETS = (30, 7, 3, 1, 0, -1)  # days before; 0 the day itself, -1 the day after (overdue)
 ROTATION_GRACE = timedelta(hours=24)  # the old secret keeps signing this long after a new one is set
 FIELDS = ("unit", "webhook_url", "secret", "email", "event_types", "reminder_offsets")

@@ -1,7 +1,6 @@
 """A document submitted to ingest comes out of the registry over gRPC, with its responsibilities, once."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import grpc
