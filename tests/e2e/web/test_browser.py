@@ -70,6 +70,12 @@ def _text(driver, css: str) -> str:
     return driver.find_element(By.CSS_SELECTOR, css).text
 
 
+def _wait_for_url(driver, predicate, timeout: float = 15) -> None:
+    """Clicks and submits navigate asynchronously: wait for the new page instead of racing it."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, timeout).until(lambda d: predicate(d.current_url))
+
+
 def _all(driver, css: str) -> list:
     from selenium.webdriver.common.by import By
     return driver.find_elements(By.CSS_SELECTOR, css)
@@ -92,6 +98,7 @@ def test_overview_shows_city_statistics_and_links_to_units(signed_in, web_system
     _screenshot(driver, tmp_path / "overview.png")
     link = next(a for a in _all(driver, "#unit-stats a") if a.text == "衢州市数据局")
     link.click()
+    _wait_for_url(driver, lambda url: "/units/" in url)
     assert _text(driver, "#unit-name") == "衢州市数据局"
 
 
@@ -110,7 +117,7 @@ def test_unit_page_counts_lights_timeline_and_filters(signed_in, web_system, tmp
 
     Select(driver.find_element("name", "status")).select_by_value("overdue")
     driver.find_element("css selector", "form.filters button").click()
-    assert "status=overdue" in driver.current_url
+    _wait_for_url(driver, lambda url: "status=overdue" in url)
     assert len(_all(driver, ".task")) == 1
     assert _all(driver, ".task")[0].get_attribute("class") == "task overdue"
 
@@ -155,10 +162,11 @@ def test_search_box_finds_clauses_and_links_to_them(signed_in, web_system, tmp_p
     box = driver.find_element("css selector", "header input[name=q]")
     box.send_keys("5G基站")
     box.submit()
+    _wait_for_url(driver, lambda url: "q=" in url)
     assert "1 条结果" in _text(driver, "#hit-count")
     assert [m.text for m in _all(driver, ".hit mark.match")] == ["5G基站"]
     _all(driver, ".hit a")[0].click()
-    assert driver.current_url.startswith(document_url(web_system.base_url, "衢政办发〔2026〕3号"))
+    _wait_for_url(driver, lambda url: url.startswith(document_url(web_system.base_url, "衢政办发〔2026〕3号")))
     assert driver.execute_script("return document.querySelector(':target').id") == "clause-1.2"
     _screenshot(driver, tmp_path / "search-result.png")
 
