@@ -10,7 +10,6 @@ Everything here is a pure function of the text; an expression it cannot resolve 
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import Counter
@@ -93,7 +92,10 @@ def _number(text: str) -> int:
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    """Last day of the month (not calendar.monthrange: importing calendar costs more than this whole module)."""
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -259,8 +261,8 @@ _ANY_YEAR_RE = re.compile(_YEAR)
 def document_year(title: str | None, text: str, signed_date: str | None) -> int | None:
     """The year undated months and quarters belong to.
 
-    An annual plan's own year when its title names one not before the signing year (`关于印发2024年政府工作
-    报告重点工作责任分解的通知`); otherwise the signing year; without a signing date, the year of
+    An annual plan's own year when its title names one not before the signing year (`关于印发2025年重点工作
+    任务清单的通知` signed in December 2024 → 2025); otherwise the signing year; without a signing date, the year of
     `YYYY年全年实施有效`, else of the latest full date in the text, else the most frequent year printed.
     """
     signed_year = int(signed_date[:4]) if signed_date and signed_date[:4].isdigit() else None

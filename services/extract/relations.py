@@ -1,8 +1,8 @@
 """Relations to earlier documents: which cited 文号 a document repeals, declares expired or amends, and from when.
 
-A relation is a cited 文号 in a sentence whose verb says what happens to it: `《…》（衢土资〔2011〕85号）同时废止`
-(repeals), `宣布失效` (expires), `对《…》（衢市监规〔2020〕2号）进行修订` (amends). Clean-up notices list the numbers in
-tables under a heading (`宣布失效的行政规范性文件目录`); each number takes the verb of the heading above it.
+A relation is a cited 文号 in a sentence whose verb says what happens to it: `《…》（甲价〔2015〕12号）同时废止`
+(repeals), `宣布失效` (expires), `对《…》（甲人规〔2019〕3号）进行修订` (amends). Clean-up notices list the numbers in
+tables under a heading (`宣布失效的…目录`); each number takes the verb of the heading above it.
 The date is the one printed in the sentence (`自2024年4月1日起`), else the document's own effective date (同时废止
 means "when this takes effect"), else the signing date for `自公布之日起`.
 """
@@ -67,6 +67,26 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, min(ends, default=len(text))
 
 
+def _candidates(text: str) -> list[tuple[int, str, int, int]]:
+    """(position, 文号, sentence start, sentence end) for every 文号 in a sentence with a verb or under a list
+    heading; the 文号 scan runs only on those parts, as it is the costly step."""
+    found: dict[int, tuple[int, str, int, int]] = {}
+    scanned: set[int] = set()
+    for verb in _ANY_VERB_RE.finditer(text):
+        start, end = _sentence_bounds(text, verb.start())
+        if start in scanned:
+            continue
+        scanned.add(start)
+        for number, position, _ in find_doc_numbers(text[start:end]):
+            found[start + position] = (start + position, number, start, end)
+    headings = _LIST_HEADING_RE.search(text)
+    if headings:
+        for number, position, _ in find_doc_numbers(text[headings.start():]):
+            position += headings.start()
+            found.setdefault(position, (position, number, *_sentence_bounds(text, position)))
+    return sorted(found.values())
+
+
 def find_relations(text: str, ctx: DateContext) -> list[Relation]:
     """Relations of this document to the documents it cites, one per (type, 文号), in order of appearance."""
     found: list[Relation] = []
@@ -83,19 +103,14 @@ def find_relations(text: str, ctx: DateContext) -> list[Relation]:
             seen.add((relation_type, number))
             found.append(Relation(type=relation_type, doc_number=number, effective_date=date))
 
-    if not _ANY_VERB_RE.search(text):
-        return found  # most documents relate to nothing: skip the costlier 文号 scan
-    headings: list[tuple[int, RelationType]] | None = None
-    for number, position, _ in find_doc_numbers(text):
-        start, end = _sentence_bounds(text, position)
+    candidates = _candidates(text)
+    headings = _heading_types(text) if candidates else []
+    for position, number, start, end in candidates:
         sentence = text[start:end]
         relation_type = _sentence_type(sentence)
         if relation_type is not None:
-            date = _sentence_date(sentence, ctx) or document_effective()
-            add(relation_type, number, date)
+            add(relation_type, number, _sentence_date(sentence, ctx) or document_effective())
             continue
-        if headings is None:
-            headings = _heading_types(text)
         above = [heading_type for heading_start, heading_type in headings if heading_start < position]
         if above:  # a row of a 目录 under `宣布失效的…目录`
             add(above[-1], number, document_effective() or (ctx.signed_date.isoformat() if ctx.signed_date else None))

@@ -1,10 +1,10 @@
-"""Quantitative targets: `计划完成投资1500亿元以上` → value 1500, unit `亿元`, op `>=`.
+"""Quantitative targets: `完成交通投资320亿元以上` → value 320, unit `亿元`, op `>=`.
 
 Rules (../shared/contracts/extraction.md, "Targets"): value and unit as printed (the magnitude 万/亿 stays in the
 unit), Chinese numerals converted with cn2an, `op` from the qualifier before (`超过`, `不低于`, `控制在`, `约`…) or
 after (`以上`, `以内`, `左右`) the number, ranges are `~` with the lower bound as value. Not targets: per-recipient
 subsidies (`给予30万元的补助`, `最高…`), eligibility thresholds and qualifiers of the counted thing
-(`3%以上的企业`, `超10亿元企业达到15家` counts 企业), numbers inside names (`“5020”工程`, `《…50+N…》`).
+(`3%以上的企业`, `超5亿元企业达到12家` counts 企业), numbers inside names (`“3060”计划`, `《…50+N…》`).
 """
 from __future__ import annotations
 
@@ -35,12 +35,10 @@ _REST = (
     rf"{_S}(?P<unit>{_UNIT})"
     rf"(?P<post>{_S}(?:及以上|以上|以内|以下|左右))?"
 )
-# Two scans: Arabic numbers start with a digit, which lets the regex engine skip ahead fast; the Chinese one
-# runs only on text with 十/百/千/万/亿 in it.
-_ARABIC_QUANTITY_RE = re.compile(rf"(?P<num>\d\d*(?:\.\d+)?){_REST}")
-_CHINESE_QUANTITY_RE = re.compile(rf"(?P<num>{_CHINESE}){_REST}")
-_CHINESE_HINTS = "十百千万亿"
-_NOT_BEFORE_NUMBER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.．_{/+-")  # PM2.5, G60
+# The lookahead lets most positions fail on one test; the lookbehind skips `PM2.5`, `G60`, `5G`.
+_QUANTITY_RE = re.compile(
+    rf"(?=[\d一二两三四五六七八九十])(?<![A-Za-z0-9.．_{{/+\-])(?P<num>{_ARABIC}|{_CHINESE}){_REST}"
+)
 _FRACTION_RE = re.compile(r"(?P<den>[一二三四五六七八九十]|\d+)分之(?P<num>[一二三四五六七八九]|\d+)")
 
 # Qualifier words before the number; the one nearest the number decides.
@@ -63,7 +61,7 @@ _SUBSIDY_LEAD_RE = re.compile(r"给予|最高|奖励|单家|单个|每家|每个
 _QUALIFIER_TAIL_RE = re.compile(rf"{_S}(?:的|补贴|补助|奖励|给予|资助)")
 _MONEY_QUALIFIER_TAIL_RE = re.compile(rf"{_S}(?:项目|企业|工程|产业|大项目)")
 _MONEY_UNIT_RE = re.compile(r"元|美元|欧元")
-# `比重3%以上且…年增长20%以上的企业`: a threshold that picks out who qualifies, up to the end of the phrase.
+# `比重30%以上且…年增长15%以上的企业`: a threshold that picks out who qualifies, up to the end of the phrase.
 _ELIGIBILITY_RE = re.compile(r"[^，,。；;]*?的(?:企业|项目|单位|个人|家庭|人员|人群|主体|对象)")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _LIST_GAP_RE = re.compile(rf"、{_S}")  # `60亿元、40亿元`: the next number continues the list
@@ -123,22 +121,13 @@ def _label(text: str, window_start: int, end: int) -> str:
     return _WHITE_RE.sub(" ", text[window_start:end]).strip()
 
 
-def _quantities(text: str) -> list[re.Match[str]]:
-    found = list(_ARABIC_QUANTITY_RE.finditer(text))
-    if any(hint in text for hint in _CHINESE_HINTS):
-        found = sorted([*found, *_CHINESE_QUANTITY_RE.finditer(text)], key=lambda m: m.start())
-    return found
-
-
 def find_targets(text: str) -> list[Target]:
     """Every quantitative target in `text`, in order of appearance."""
     found: list[tuple[int, Target]] = []
     previous_end = 0
     previous_op: TargetOp | None = None
-    for m in _quantities(text):
+    for m in _QUANTITY_RE.finditer(text):
         start, end = m.span()
-        if start and text[start - 1] in _NOT_BEFORE_NUMBER:
-            continue
         window_start = _window_start(text, start, previous_end)
         window = text[window_start:start]
         word, op = _pre_op(window)
@@ -164,17 +153,17 @@ def find_targets(text: str) -> list[Target]:
         elif m["upper"]:
             op = "~"
         elif op is None:
-            op = previous_op if continues_list else "="  # `分别超过3500亿元、300亿元`: 超过 covers both
+            op = previous_op if continues_list else "="  # `分别超过2800亿元、2500亿元`: 超过 covers both
         label_start = window_start if not continues_list else start
         found.append((start, Target(text=_label(text, label_start, end), value=value, unit=unit, op=op)))
         previous_end, previous_op = end, (op if not m["post"] else _pre_op(window)[1] or previous_op)
     if "分之" in text:
-        found.extend(_fractions(text))
-    return [target for _, target in sorted(found, key=lambda pair: pair[0])]
+        found = sorted([*found, *_fractions(text)], key=lambda pair: pair[0])
+    return [target for _, target in found]
 
 
 def _fractions(text: str) -> list[tuple[int, Target]]:
-    """`一般公共预算支出三分之二用于民生领域` → 66.67 %."""
+    """`新增财力三分之二投向基层` → 66.67 %."""
     out = []
     for m in _FRACTION_RE.finditer(text):
         if _inside_quotes(text, m.start()):

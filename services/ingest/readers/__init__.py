@@ -11,10 +11,6 @@ from pathlib import PurePath
 
 from . import sniff
 from .document import ReadDocument, UnreadableDocument
-from .docx import read_docx
-from .html import read_html
-from .pdf import read_pdf
-from .text import read_text
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_PAGES", "ReadDocument", "UnreadableDocument", "read_document"]
 
@@ -55,13 +51,19 @@ def read_document(data: bytes, filename: str | None = None, *, max_bytes: int = 
 
 
 def _reader(media_type: str, *, max_bytes: int, max_pages: int) -> Callable[[bytes], ReadDocument]:
+    # Each format's library is imported only when a file of that format arrives: `duban extract` on text
+    # files should not pay for PDF, Word and HTML machinery at start-up.
     if media_type == sniff.PDF:
+        from .pdf import read_pdf
         return lambda data: read_pdf(data, max_pages=max_pages)
     if media_type == sniff.DOCX:
+        from .docx import read_docx
         return lambda data: read_docx(data, max_bytes=max_bytes)
     if media_type == sniff.HTML:
+        from .html import read_html
         return read_html
     if media_type == sniff.TEXT:
+        from .text import read_text
         return read_text
     reason = _REFUSED_FORMATS.get(media_type, f"{media_type} is not a document format")
     raise UnreadableDocument(f"{reason} (duban reads PDF, DOCX, HTML and plain text)")

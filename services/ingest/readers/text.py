@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 from .document import ReadDocument, UnreadableDocument
 from .sniff import TEXT
 
@@ -61,6 +59,7 @@ def _decode(data: bytes, declared: str | None) -> tuple[str | None, list[str]]:
     damaged = text.count(_REPLACEMENT)
     if damaged <= _DAMAGE_ALLOWANCE + _MAX_DAMAGED_SHARE * len(data) and damaged * 10 <= len(text):
         return text, [f"{damaged} invalid UTF-8 sequence(s) replaced by {_REPLACEMENT}"]
+    import charset_normalizer  # only for files that are neither BOM-marked nor UTF-8
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return None, []

@@ -6,30 +6,31 @@ import datetime as dt
 import pytest
 
 from services.extract.deadlines import DateContext
+from services.extract.docnumber import find_doc_numbers
 from services.extract.model import Relation
 from services.extract.relations import find_relations
 
 SIGNED = DateContext(year=2024, signed_date=dt.date(2024, 3, 3))
 
 RELATION_CASES = [
-    ["五、本通知自 2024年 4月 1日起施行。《关于调整工业用地出让最低价标准的通知》（衢土资[2011]85 号）同时废止。",
-     SIGNED, [Relation("repeals", "衢土资〔2011〕85号", "2024-04-01")]],
-    ["决定对衢发改发〔2022〕61号文件予以废止，自本通知公布之日起不再执行。",
-     SIGNED, [Relation("repeals", "衢发改发〔2022〕61号", "2024-03-03")]],
-    ["对《关于印发<2020年大商贸政策实施细则>的通知》（衢市监规〔2020〕2号）进行修订，制定本细则。本细则自公布之日起实施。",
-     SIGNED, [Relation("amends", "衢市监规〔2020〕2号", "2024-03-03")]],
-    ["经研究，决定调整《关于参加工伤保险工作实施方案》（衢市人社社〔2018〕142号）的适用范围。本通知自2023年5月1日起施行。",
-     SIGNED, [Relation("amends", "衢市人社社〔2018〕142号", "2023-05-01")]],
-    ["上述标准自秋季入学起执行。《关于核定收费标准的函》（衢价费〔2014〕49号）、《关于调整收费标准的函》（衢发改价〔2016〕21号）文件同时废止。",
-     SIGNED, [Relation("repeals", "衢价费〔2014〕49号", None), Relation("repeals", "衢发改价〔2016〕21号", None)]],
+    ["六、本办法自 2024年 5月 1日起施行。《关于规范城区停车收费标准的通知》（甲价[2015]12 号）同时废止。",
+     SIGNED, [Relation("repeals", "甲价〔2015〕12号", "2024-05-01")]],
+    ["经研究，决定对甲建发〔2020〕7号文件予以废止，自本通知公布之日起停止执行。",
+     SIGNED, [Relation("repeals", "甲建发〔2020〕7号", "2024-03-03")]],
+    ["对《关于印发<2019年甲市人才新政实施细则>的通知》（甲人规〔2019〕3号）进行修订，形成本细则。本细则自印发之日起实施。",
+     SIGNED, [Relation("amends", "甲人规〔2019〕3号", "2024-03-03")]],
+    ["现决定调整《关于开展职业技能提升补贴工作的实施办法》（甲人社〔2017〕88号）的适用范围。本通知自2023年6月1日起施行。",
+     SIGNED, [Relation("amends", "甲人社〔2017〕88号", "2023-06-01")]],
+    ["新标准自春季学期起执行。《关于核定学费的函》（甲价费〔2012〕5号）、《关于调整住宿费的函》（甲价费〔2013〕9号）同时废止。",
+     SIGNED, [Relation("repeals", "甲价费〔2012〕5号", None), Relation("repeals", "甲价费〔2013〕9号", None)]],
     # a clean-up notice: numbers listed under a heading take its verb
-    ["本通知自公布之日起施行。\n附件1\n宣布失效的行政规范性文件目录\n序号\n1\n文号\n衢土资〔2018〕28号\n附件2\n"
-     "宣布废止的行政规范性文件目录\n文号\n衢土资〔2017〕67号",
-     SIGNED, [Relation("expires", "衢土资〔2018〕28号", "2024-03-03"), Relation("repeals", "衢土资〔2017〕67号", "2024-03-03")]],
+    ["本通知自公布之日起施行。\n附件1\n宣布失效的部门文件目录\n序号\n1\n文号\n甲林〔2016〕4号\n附件2\n"
+     "宣布废止的部门文件目录\n文号\n甲林〔2014〕21号",
+     SIGNED, [Relation("expires", "甲林〔2016〕4号", "2024-03-03"), Relation("repeals", "甲林〔2014〕21号", "2024-03-03")]],
     # citations are not relations, even when a cited title contains a verb
-    ["出让最低价标准仍按《关于调整工业用地出让最低价标准的通知》（衢土资〔2011〕85号）执行。", SIGNED, []],
-    ["根据《国务院关于废止部分规章的决定》（国发〔2022〕22号）精神，制定本方案。", SIGNED, []],
-    ["附件：1、宣布失效的文件目录\n衢土资〔2018〕28号", SIGNED, []],  # a mention in the body, not a heading
+    ["已批准的项目仍按《关于调整停车收费标准的通知》（甲价〔2015〕12号）执行。", SIGNED, []],
+    ["根据《关于废止部分规章的决定》（乙发〔2022〕3号）精神，制定本方案。", SIGNED, []],
+    ["附件：1、宣布失效的文件目录\n甲林〔2016〕4号", SIGNED, []],  # a mention in the body, not a heading
     ["", SIGNED, []],
 ]
 
@@ -48,9 +49,10 @@ def corpus_lines(corpus_dir, prefix: str, first: int, last: int) -> str:
 
 @pytest.mark.corpus
 def test_corpus_repeal_with_effective_date(corpus_dir) -> None:
-    # 衢政办发〔2024〕9号: 本通知自 2024年 4月 1日起施行 … 衢土资〔2011〕85号 同时废止 (wrapped over 000 l.1445-1448)
+    # 衢政办发〔2024〕9号 takes effect on 2024-04-01 and repeals the 文号 printed over 000 l.1447-1448
     text = "".join(corpus_lines(corpus_dir, "000", 1436, 1448).split("\n"))
-    assert find_relations(text, SIGNED) == [Relation("repeals", "衢土资〔2011〕85号", "2024-04-01")]
+    [(repealed, _, _)] = find_doc_numbers("".join(corpus_lines(corpus_dir, "000", 1447, 1448).split("\n")))
+    assert find_relations(text, SIGNED) == [Relation("repeals", repealed, "2024-04-01")]
 
 
 @pytest.mark.corpus
@@ -60,4 +62,4 @@ def test_corpus_cleanup_notice(corpus_dir) -> None:
     ctx = DateContext(year=2021, signed_date=dt.date(2021, 8, 27))
     relations = find_relations(text, ctx)
     assert [r.type for r in relations] == ["expires"] * 4 + ["repeals"]
-    assert relations[-1].doc_number == "衢土资〔2017〕67号"
+    assert relations[-1].doc_number == corpus_lines(corpus_dir, "004", 32734, 32734)  # the last row's 文号
