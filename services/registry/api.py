@@ -5,8 +5,8 @@ import asyncio
 import base64
 from datetime import date
 
-import grpc
 import asyncpg
+import grpc
 
 from duban.registry.v1 import registry_pb2 as pb
 from duban.registry.v1 import registry_pb2_grpc
@@ -220,12 +220,14 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
                 conn, unit_keys=self._unit_keys(request.unit), role=role, document_id=document_id, status=status,
                 due_from=due_from, due_to=due_to, limit=limit, after=after)
         rows, token = _page(rows, limit, lambda r: [r.id], filters)
-        return pb.ListResponsibilitiesResponse(next_page_token=token, responsibilities=[
-            pb.Responsibility(id=r.id, doc_number=r.doc_number or "", document_id=r.document_id, clause_path=r.path,
-                              unit=r.unit_name, canonical_unit=r.canonical_unit or "", role=r.role, text=r.text,
-                              officials=r.officials, due_date=_iso(r.due_date),
-                              status=RESPONSIBILITY_STATUS.get(r.status, 0), unit_key=r.unit_key)
-            for r in rows])
+        response = pb.ListResponsibilitiesResponse(next_page_token=token)
+        add = response.responsibilities.add  # the hot path: add() in place is ~2x faster than building lists
+        for r in rows:
+            add(id=r.id, doc_number=r.doc_number or "", document_id=r.document_id, clause_path=r.path,
+                unit=r.unit_name, canonical_unit=r.canonical_unit or "", role=r.role, text=r.text,
+                officials=r.officials, due_date=_iso(r.due_date), status=RESPONSIBILITY_STATUS.get(r.status, 0),
+                unit_key=r.unit_key)
+        return response
 
     @_guard
     async def ListDeadlines(self, request, context):
@@ -293,5 +295,5 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             if not rows:
                 try:
                     await asyncio.wait_for(self._stop.wait(), timeout=WATCH_POLL_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import ClassVar
 
 from duban.registry.v1 import registry_pb2, registry_pb2_grpc
 from services.registry.api import RegistryServicer
@@ -23,7 +24,7 @@ DEADLETTER_STREAM = "DUBAN_DEADLETTER"
 class RegistryComponent:
     name = "registry"
     needs_database = True
-    grpc_services = [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]
+    grpc_services: ClassVar[list[str]] = [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]
     _read_pool = None
 
     async def start(self, ctx: Context) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -90,7 +90,7 @@ class _EventMaker:
 
     def __init__(self, document: DocumentRef) -> None:
         self._document = document.as_json()
-        self._time = datetime.now(timezone.utc).isoformat()
+        self._time = datetime.now(UTC).isoformat()
 
     def __call__(self, subject: str, identity: str, **fields) -> Event:
         event_id = hashlib.sha256(f"{subject}|{identity}".encode()).hexdigest()[:32]

@@ -18,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def asyncpg_url(database_url: str) -> str:
     """postgresql://… or postgres://… → postgresql+asyncpg://… (other drivers' URLs pass unchanged)."""
-    scheme, sep, rest = database_url.partition("://")
+    scheme, _, rest = database_url.partition("://")
     return f"postgresql+asyncpg://{rest}" if scheme in ("postgresql", "postgres") else database_url
 
 

@@ -7,8 +7,24 @@ and the current rows stay small enough for fast reads.
 """
 from __future__ import annotations
 
-from sqlalchemy import (ARRAY, BigInteger, Boolean, Column, Date, DateTime, Double, ForeignKey,
-                        Index, Integer, MetaData, SmallInteger, Table, Text, func, text)
+from sqlalchemy import (
+                        ARRAY,
+                        BigInteger,
+                        Boolean,
+                        Column,
+                        Date,
+                        DateTime,
+                        Double,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        SmallInteger,
+                        Table,
+                        Text,
+                        func,
+                        text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()

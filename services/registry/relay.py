@@ -48,7 +48,7 @@ async def run_relay(engine: AsyncEngine, js: JetStreamContext, stop: asyncio.Eve
             published = await publish_batch(engine, js)
             if published < BATCH:
                 OUTBOX_LAG.set(await outbox_lag(engine))
-        except Exception as exc:  # NATS or PostgreSQL away: the rows stay unpublished; retry shortly
+        except Exception as exc:  # noqa: BLE001 (NATS or PostgreSQL away: rows stay unpublished; retry)
             log.warning("outbox relay failed; will retry", extra={"error": str(exc)})
             published = 0
         if published:

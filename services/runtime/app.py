@@ -22,6 +22,7 @@ from services.runtime import bus
 from services.runtime.auth import server_credentials, server_interceptors
 from services.runtime.config import Settings
 from services.runtime.db import database_probe, make_engine
+from services.runtime.guard import RequestGuardInterceptor
 from services.runtime.health import HealthMonitor
 from services.runtime.logs import configure_logging
 from services.runtime.metrics import serve_metrics
@@ -83,7 +84,7 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     credentials = server_credentials()  # TLS when DUBAN_TLS_CERT_FILE / DUBAN_TLS_KEY_FILE are set
     server = grpc.aio.server(options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                                       ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)],
-                             interceptors=server_interceptors(settings.api_tokens))
+                             interceptors=[*server_interceptors(settings.api_tokens), RequestGuardInterceptor()])
     ctx = Context(settings, nc, js, engine, server, stop)
     service_names = [name for c in components for name in c.grpc_services]
     probes = {"nats": bus.nats_probe(nc, js)}

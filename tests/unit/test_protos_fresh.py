@@ -29,6 +29,7 @@ def test_generated_code_matches_protos(tmp_path: Path) -> None:
                                       != _VERSION_STAMP.sub("", fresh.read_text())):
             stale.append(str(rel))
     assert not stale, f"generated code is stale, run scripts/gen_protos.py: {stale}"
-    committed_files = {p.relative_to(REPO_ROOT) for p in (REPO_ROOT / "duban").rglob("*_pb2*.py*")}
+    committed_files = {p.relative_to(REPO_ROOT) for p in (REPO_ROOT / "duban").rglob("*_pb2*.py*")
+                       if "__pycache__" not in p.parts}
     orphans = committed_files - {p.relative_to(tmp_path) for p in generated}
     assert not orphans, f"generated files without a proto: {sorted(map(str, orphans))}"

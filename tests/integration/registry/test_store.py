@@ -92,8 +92,8 @@ async def test_repeal_marks_repealed_and_cancels_open_deadlines(engine, director
         deadline_states = set((await conn.execute(text("SELECT status FROM deadlines WHERE document_id = :id"),
                                                   {"id": old.document_id})).scalars())
     assert (status, by, deadline_states) == ("repealed", new_number, {"cancelled"})
-    [(subject, payload)] = [(s, p) for s, p in await _outbox(engine, old.document_id)
-                            if s == "duban.registry.document.repealed"]
+    [payload] = [p for s, p in await _outbox(engine, old.document_id)
+                 if s == "duban.registry.document.repealed"]
     assert payload["repealed_by"]["doc_number"] == new_number and payload["cancelled_deadlines"] == 3
 
 
