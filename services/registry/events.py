@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.runtime.tracing import inject_headers
+
 PREFIX = "duban.registry"
 RESPONSIBILITY_ASSIGNED = f"{PREFIX}.responsibility.assigned"
 RESPONSIBILITY_REMOVED = f"{PREFIX}.responsibility.removed"
@@ -135,7 +137,8 @@ async def write_outbox(conn: AsyncConnection, events: list[Event]) -> None:
     # Writers append to the outbox one at a time until commit, so seq order is commit order and a reader
     # following seq (WatchEvents) never passes over an event that commits later with a smaller seq.
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
+    traceparent = inject_headers({}).get("traceparent")  # the trace of the document being registered
     raw = await conn.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(
-        "outbox", columns=("id", "subject", "payload"),
-        records=[(e.id, e.subject, e.payload_json) for e in events])
+        "outbox", columns=("id", "subject", "payload", "traceparent"),
+        records=[(e.id, e.subject, e.payload_json, traceparent) for e in events])

@@ -168,6 +168,7 @@ outbox = Table(
     Column("id", Text, nullable=False, unique=True),  # event id = Nats-Msg-Id
     Column("subject", Text, nullable=False),
     Column("payload", JSONB, nullable=False),
+    Column("traceparent", Text),  # W3C trace context of the write, sent on as a message header
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=now),
     Column("published_at", DateTime(timezone=True)),
     Index("ix_outbox_unpublished", "seq", postgresql_where=text("published_at IS NULL")),

@@ -23,16 +23,23 @@ async def publish_batch(engine: AsyncEngine, js: JetStreamContext, batch: int = 
     """Publish one batch of the oldest unpublished events; returns how many were published."""
     async with engine.begin() as conn:
         rows = (await conn.execute(text(
-            "SELECT seq, id, subject, payload::text FROM outbox WHERE published_at IS NULL "
+            "SELECT seq, id, subject, payload::text, traceparent FROM outbox WHERE published_at IS NULL "
             "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED"), {"n": batch})).all()
         if not rows:
             return 0
         # Acks in flight together: one round trip per batch instead of per event.
-        await asyncio.gather(*(js.publish(subject, payload.encode(), headers={"Nats-Msg-Id": event_id})
-                               for _, event_id, subject, payload in rows))
+        await asyncio.gather(*(js.publish(subject, payload.encode(), headers=_headers(event_id, traceparent))
+                               for _, event_id, subject, payload, traceparent in rows))
         await conn.execute(text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)"),
                            {"seqs": [r.seq for r in rows]})
     return len(rows)
+
+
+def _headers(event_id: str, traceparent: str | None) -> dict[str, str]:
+    headers = {"Nats-Msg-Id": event_id}
+    if traceparent:
+        headers["traceparent"] = traceparent
+    return headers
 
 
 async def outbox_lag(engine: AsyncEngine) -> int:

@@ -87,3 +87,24 @@ async def test_status_of_unknown_document_is_not_found(system: str) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await stub.GetIngestStatus(ingest_pb2.GetIngestStatusRequest(doc_id="0" * 64))
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_registry_events_continue_the_documents_trace(system: str, database_url: str) -> None:
+    import asyncpg
+    other = REPO_ROOT / "examples" / "qzf-2026-5.txt"
+    results = await ingest_paths(system, [EXAMPLE, other], wait=True, timeout=60)
+    assert [r.state for r in results] == ["registered", "registered"]
+    url = database_url.rsplit("/", 1)[0].replace("postgresql+asyncpg", "postgresql") + "/pipeline"
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("SELECT payload, traceparent FROM outbox")
+    finally:
+        await conn.close()
+    traces: dict[str, set[str]] = {}
+    for row in rows:
+        assert row["traceparent"], "every outbox event carries the trace of its document"
+        doc = str(row["payload"])
+        key = "5号" if "衢政发〔2026〕5号" in doc else "3号" if "衢政办发〔2026〕3号" in doc else "other"
+        traces.setdefault(key, set()).add(row["traceparent"].split("-")[1])
+    assert len(traces["3号"]) == 1 and len(traces["5号"]) == 1  # one trace per ingested file
+    assert traces["3号"] != traces["5号"]
