@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-_OPEN = "〔[［【(（"
-_CLOSE = "〕]］】)）"
+_OPEN = "〔[［【(（﹝〖"
+_CLOSE = "〕]］】)）﹞〗"
 _SPACE = r"[ \t\u3000]*"
 _GAP = r"\s{0,3}"  # the PDF text may break a line anywhere inside the number
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
+from services.extract.outline import starts_with_label
+
 _ISSUE_LABEL = r"\d{4}\s*年\s*/\s*第\s*[一二三四五六七八九十百\d]+\s*期"
 _GAZETTE_LABEL = r"[\u4e00-\u9fff]{0,10}政报\s*[（(]\s*总第\s*\d+\s*期\s*[）)]"
 _FIXED_FURNITURE_RE = re.compile(rf"{_ISSUE_LABEL}|{_GAZETTE_LABEL}")
@@ -29,12 +31,13 @@ _CONTINUING = set("，、“‘《（(〔【—,")
 _CLOSING_BRACKETS = "）)"
 # A numbered clause starts a paragraph: 一、 （一） 1． 1. (not a decimal like 1.5) ① 第一条.
 _CLAUSE_START_RE = re.compile(
-    r"[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}\s*[．.、](?!\d)|[①-⑳]|第[一二三四五六七八九十百]+[章条]"
+    r"[一二三四五六七八九十百]+[、．]|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}\s*[．.、](?!\d)|[①-⑳]|第[一二三四五六七八九十百]+[章条]"
 )
 _MAX_OPEN_PARAGRAPH = 600  # an unclosed bracket joins lines only up to this paragraph length
 
 _MIN_WRAPPED_SHARE = 0.3  # share of lines at the page width that makes a text hard-wrapped
 _FULL_SLACK = 6  # display columns a wrapped line may fall short of the page width
+_INDENT = 4  # display columns of the two-character indent that opens a paragraph
 
 
 @dataclass
@@ -143,12 +146,14 @@ def _joins(paragraph_length: int, depth: int, line: str, next_line: str, full_wi
         return True
     if line[-1] in _CONTINUING:
         return not _CLAUSE_START_RE.match(next_line)
+    # The first line of a paragraph is printed indented by two characters.
+    slack = _FULL_SLACK + (_INDENT if paragraph_length == len(line) else 0)
     # Cheap test first: most lines of a PDF table are far too short to be wrapped.
-    if full_width is None or 2 * len(line) < full_width - _FULL_SLACK:
+    if full_width is None or 2 * len(line) < full_width - slack:
         return False
-    if ends_paragraph(line) or _CLAUSE_START_RE.match(next_line):
+    if ends_paragraph(line) or _CLAUSE_START_RE.match(next_line) or starts_with_label(next_line):
         return False
-    return display_width(line) >= full_width - _FULL_SLACK
+    return display_width(line) >= full_width - slack
 
 
 def _needs_space(left: str, right: str) -> bool:

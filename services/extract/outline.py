@@ -17,7 +17,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # (rank, pattern) — rank 1 is the outermost level.
 _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"(?P<n>{_CN_NUMERAL})、")),
+    (1, re.compile(rf"(?P<n>{_CN_NUMERAL})(?:、|．|\.(?!\d))")),  # 一、 and, in some offices' style, 一．
     (2, re.compile(rf"[（(](?P<n>{_CN_NUMERAL})[）)]")),
     # A full-width ． always ends an item number (`3．6月底前` is item 3); an ASCII "." followed by a digit is
     # a decimal (`1.5万亩`), not a number.
@@ -26,10 +26,15 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (5, re.compile(rf"(?P<n>[{_CIRCLED}])")),
 )
 _MAX_GAP = 3  # numbers may skip a few items (a lost page), not more
-_LABEL_LINE_RE = re.compile(
-    r"^\s*(?:牵头市领导|责任市领导|联系市领导|牵头领导|责任领导|牵头单位|牵头部门|责任单位|责任部门|配合单位|协同单位|协办单位)\s*[：:]"
+# Labels that assign a task (units and officials), as units.py and officials.py read them.
+_LABELS = (
+    "牵头市领导|责任市领导|联系市领导|分管市领导|牵头领导|责任领导|联系领导|分管领导|"
+    "牵头单位|牵头部门|主办单位|主办部门|责任单位|责任部门|承办单位|实施单位|配合单位|配合部门|协同单位|协办单位|参与单位"
 )
-_TRAILING_MARKER_RE = re.compile(r"[（(](?:牵头单位|责任单位|责任部门|配合单位)\s*[：:].*[）)]\s*[。；]?\s*$")
+_LABEL_LINE_RE = re.compile(rf"^\s*(?:{_LABELS})\s*[：:]")
+_TRAILING_MARKER_RE = re.compile(rf"[（(](?:{_LABELS})\s*[：:].*[）)]\s*[。；]?\s*$")
+# `附件`, `附件2`, `附件：X清单` on a line of its own.
+_ATTACHMENT_HEADING_RE = re.compile(r"^\s*附件\s*\d{0,2}\s*(?:[：:].{0,80})?$")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,13 @@ def _marker(line: str) -> tuple[int, int, int] | None:
     return None
 
 
+def opens_numbered_item(line: str) -> bool:
+    """A line that opens with a clause number and some words (`二、重点任务`), not a number and a single
+    character (`（一）实`, a cell of a table printed one character per line)."""
+    marker = _marker(line)
+    return marker is not None and len(line[marker[2]:].strip()) >= 2
+
+
 def starts_with_label(line: str) -> bool:
     """A `牵头市领导：…` / `责任单位：…` line."""
     return _LABEL_LINE_RE.match(line) is not None
@@ -103,10 +115,20 @@ class _Open:
     index: int  # into the clause list
 
 
-def parse_outline(text: str, skip: list[tuple[int, int]] | None = None) -> list[OutlineClause]:
+def parse_outline(
+    text: str,
+    skip: list[tuple[int, int]] | None = None,
+    *,
+    ignore: list[tuple[int, int]] | None = None,
+    attached_plans: int | None = None,
+) -> list[OutlineClause]:
     """The numbered clauses of `text`. `skip` lists (start, end) offsets of regions (tables) that are no
-    clause's text: a clause ends where one begins."""
+    clause's text: a clause ends where one begins. Lines in `ignore` regions (a table printed inside a
+    clause) are passed over: the clause goes on after them. `attached_plans` is how many separately
+    numbered documents the notice says it issues (None: unknown): a numbered notice followed by its one
+    plan is two runs of numbering but one attached part, so it gets no `k/` prefixes."""
     skip = sorted(skip or [])
+    ignore = sorted(ignore or [])
     drafts: list[dict] = []
     stack: list[_Open] = []
     last_number: dict[int, int] = {}
@@ -119,8 +141,10 @@ def parse_outline(text: str, skip: list[tuple[int, int]] | None = None) -> list[
     for line in text.split("\n"):
         line_start, line_end = offset, offset + len(line)
         offset = line_end + 1
-        if any(start <= line_start < end for start, end in skip):
-            current = None
+        if any(start <= line_start < end for start, end in skip) or _ATTACHMENT_HEADING_RE.match(line):
+            current = None  # a table, or an attachment (a project list) that follows the last clause
+            continue
+        if any(start <= line_start < end for start, end in ignore):
             continue
         if not line.strip():
             continue
@@ -158,9 +182,10 @@ def parse_outline(text: str, skip: list[tuple[int, int]] | None = None) -> list[
             closed = True
         elif not closed:
             current["end"] = line_end
+    prefixed = parts_seen > 2 or (parts_seen == 2 and attached_plans != 1)
     return [
         OutlineClause(
-            path=(f"{d['part']}/{d['path']}" if parts_seen > 1 else d["path"]),
+            path=(f"{d['part']}/{d['path']}" if prefixed else d["path"]),
             start=d["start"],
             body_start=d["body_start"],
             heading_end=d["heading_end"],

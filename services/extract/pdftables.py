@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from services.extract.outline import is_label_line, opens_numbered_item
 from services.extract.tables import Table, TableRow
 
 _MIN_REGION_LINES = 12  # a shorter run of short lines is a list, not a table
@@ -169,6 +170,46 @@ def _rebuild_page(page: str, start: int, end: int) -> tuple[Table | None, list[s
         for r, number in enumerate(str(n) for n in row_numbers)
     ]
     return Table(columns=["序号", *names], rows=table_rows, start=start, end=end, warnings=warnings), warnings
+
+
+# A line of a table printed column by column: up to three characters (`①各` included), or a short cell
+# that ends no sentence and is neither a heading nor a responsibility line.
+_CELL_LINE_MAX = 30
+_MIN_COLUMN_RUN = 8  # consecutive cell lines; prose after re-joining never runs this long unpunctuated
+_SENTENCE_END = tuple("。；;！？!?")
+
+
+def _is_cell_line(line: str) -> bool:
+    text = line.strip()
+    if not text or "\t" in line:
+        return False
+    if len(text) <= _SHORT_LINE:
+        return True
+    return (
+        len(text) <= _CELL_LINE_MAX
+        and not text.endswith(_SENTENCE_END)
+        and not is_label_line(text)
+        and not opens_numbered_item(text)  # a heading such as `二、重点任务` next to a table
+    )
+
+
+def column_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of runs of lines that are table cells printed one per line, rebuilt or not
+    (an indicator table inside a clause, a table whose pages could not be rebuilt): they are no clause's
+    text and their `（1）`/`1．` are no clause numbers."""
+    regions: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    offset = 0
+    for line in [*text.split("\n"), ""]:
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if _is_cell_line(line):
+            run.append((start, end))
+            continue
+        if len(run) >= _MIN_COLUMN_RUN:
+            regions.append((run[0][0], run[-1][1]))
+        run = []
+    return regions
 
 
 def find_tables(text: str) -> tuple[list[Table], list[str]]:

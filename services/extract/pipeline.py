@@ -1,12 +1,14 @@
 """Raw text of a file → the documents in it, with clauses and facts (pure; never raises on odd input).
 
 split (gazette → documents) → tables → outline (numbering → clauses) → per clause: units, officials,
-deadlines, targets; per document: dates and relations. A stage that fails on odd input yields no facts
-and a warning instead of an exception.
+deadlines, targets; per document: dates and relations. Tables printed one cell per line that could not
+be rebuilt are passed over (no clause text, no facts). A stage that fails on odd input yields no facts
+and a warning instead of an exception; so do responsibility labels that no recognised clause holds.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,20 +16,21 @@ from services.extract.deadlines import DateContext, document_year, find_deadline
 from services.extract.model import Clause, Document, Source, Unit
 from services.extract.officials import find_officials
 from services.extract.outline import OutlineClause, break_glued_items, parse_outline, starts_with_label
+from services.extract.pdftables import column_regions
+from services.extract.pdftables import find_tables as find_pdf_tables
 from services.extract.relations import find_relations
 from services.extract.split import DocumentSlice, split_documents
-from services.extract.tables import Table, find_tab_tables, row_subject_text, row_units
+from services.extract.tables import Table, find_tab_tables, row_officials, row_subject_text, row_units
 from services.extract.targets import find_targets
-from services.extract.units import UnitDirectory, dedupe_units, find_units, first_listed_is_lead
-
-# Temporary fallback until services/extract/pdftables.py (SPLIT) lands.
-try:
-    from services.extract.pdftables import find_tables as find_pdf_tables
-except ImportError:  # pragma: no cover
-    def find_pdf_tables(text: str) -> tuple[list[Table], list[str]]:  # type: ignore[misc]
-        return [], []
+from services.extract.units import UnitDirectory, dedupe_units, find_units, first_listed_is_lead, label_offsets
 
 T = TypeVar("T")
+
+# Attachments that are tables or lists (项目表, 重大项目清单, 成员名单, 承诺书) carry no numbered clauses.
+_TABLE_TITLE_RE = re.compile(r"(?:表|清单|目录|名单|书)$")
+# `关于印发X和Y的通知`: the documents a notice issues, when its body does not name them.
+_ISSUED_IN_TITLE_RE = re.compile(r"关于印发(?P<titles>.+)的通知")
+_TITLE_JOINS_RE = re.compile(r"(?<=[案划法则见定点])(?:和|及|、)")
 
 
 class _Warnings(list[str]):
@@ -91,12 +94,26 @@ def _document(
     pdf_tables, table_warnings = warnings.guard(f"{where} pdf tables", find_pdf_tables, text, default=([], []))
     warnings.extend(f"{where}: {w}" for w in table_warnings)
     tables = sorted([*tables, *pdf_tables], key=lambda table: table.start)
+    table_spans = [(t.start, t.end) for t in tables]
+    # Tables printed one cell per line that were not rebuilt: passed over, not read as clause text.
+    loose_cells = [
+        (start, end)
+        for start, end in warnings.guard(f"{where} cell columns", column_regions, text, default=[])
+        if not any(start < t_end and t_start < end for t_start, t_end in table_spans)
+    ]
     outline = warnings.guard(
-        f"{where} outline", parse_outline, text, [(t.start, t.end) for t in tables], default=[]
+        f"{where} outline",
+        parse_outline,
+        text,
+        table_spans,
+        ignore=loose_cells,
+        attached_plans=_attached_plans(doc_slice),
+        default=[],
     )
-    clauses = _numbered_clauses(text, outline, ctx, directory, warnings, where)
+    clauses = _numbered_clauses(_blank_regions(text, loose_cells), outline, ctx, directory, warnings, where)
     clauses.extend(_table_clauses(tables, ctx, directory, warnings, where))
     clauses.sort(key=lambda clause: clause.span[0])
+    _warn_unread_labels(text, clauses, warnings, where)
     effective, expiry = warnings.guard(f"{where} dates", find_document_dates, text, ctx, default=(None, None))
     return Document(
         doc_number=doc_slice.doc_number,
@@ -111,6 +128,43 @@ def _document(
         clauses=clauses,
         text=text,
     )
+
+
+def _warn_unread_labels(text: str, clauses: list[Clause], warnings: _Warnings, where: str) -> None:
+    """Responsibility labels that no clause holds mean a numbering (or layout) the engine does not know:
+    their units are lost, so say so."""
+    unread = [
+        offset for offset in label_offsets(text) if not any(c.span[0] <= offset < c.span[1] for c in clauses)
+    ]
+    if unread:
+        warnings.append(
+            f"{where}: {len(unread)} responsibility label(s) outside any numbered clause (first at text offset "
+            f"{unread[0]}); their units are not reported"
+        )
+
+
+def _attached_plans(doc_slice: DocumentSlice) -> int | None:
+    """How many separately numbered documents the notice issues (tables and lists do not count); None
+    when it does not say."""
+    titles = list(doc_slice.attachments)
+    issued = _ISSUED_IN_TITLE_RE.search(doc_slice.title or "")
+    if not titles and issued:
+        titles = _TITLE_JOINS_RE.split(issued.group("titles"))
+    plans = [title for title in titles if not _TABLE_TITLE_RE.search(title)]
+    return len(plans) if titles else None
+
+
+def _blank_regions(text: str, regions: list[tuple[int, int]]) -> str:
+    """`text` with the regions' characters (line breaks kept) turned to spaces: offsets stay valid while
+    no fact is read from them."""
+    if not regions:
+        return text
+    chars = list(text)
+    for start, end in regions:
+        for index in range(start, end):
+            if chars[index] != "\n":
+                chars[index] = " "
+    return "".join(chars)
 
 
 def clause_text(text: str, clause: OutlineClause) -> str:
@@ -128,20 +182,22 @@ def _numbered_clauses(
     where: str,
 ) -> list[Clause]:
     first_is_lead = first_listed_is_lead(text)
-    heading_leads: list[list[Unit]] = []
+    # Units a section heading names (`一、…（牵头单位：X，配合单位：Y）`) are listed, with their roles, on
+    # every clause below it.
+    heading_units: list[list[Unit]] = []
     clauses: list[Clause] = []
     for item in outline:
         segment = text[item.start : item.end]
         heading = text[item.start : item.heading_end]
         label = f"{where} clause {item.path}"
         own = warnings.guard(label, find_units, segment, directory, first_is_lead=first_is_lead, default=[])
-        heading_leads.append(
-            [u for u in warnings.guard(label, find_units, heading, directory, default=[]) if u.role == "lead"]
+        heading_units.append(
+            warnings.guard(label, find_units, heading, directory, first_is_lead=first_is_lead, default=[])
         )
         inherited: list[Unit] = []
         parent = item.parent
         while parent is not None:
-            inherited.extend(heading_leads[parent])
+            inherited.extend(heading_units[parent])
             parent = outline[parent].parent
         clauses.append(
             Clause(
@@ -171,6 +227,7 @@ def _table_clauses(
                     path=path,
                     text="；".join(f"{column}：{value}" for column, value in row.cells.items() if value),
                     span=(row.start, row.end),
+                    officials=warnings.guard(label, row_officials, row, default=[]),
                     units=warnings.guard(label, row_units, row, directory, default=[]),
                     deadlines=warnings.guard(label, find_deadlines, subject, ctx, default=[]),
                     targets=warnings.guard(label, find_targets, subject, default=[]),

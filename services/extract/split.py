@@ -20,7 +20,7 @@ _TITLE_WINDOW = 6  # non-blank lines a title block spans at most
 _SIGNATURE_WINDOW = 400  # non-blank lines between a 文号 and its signature date at most
 _ISSUER_LINES = 8  # signature lines above a date at most (joint issuers sign one per line)
 
-_HAN_DIGITS = "〇零一二三四五六七八九"
+_HAN_DIGITS = "〇一二三四五六七八九"  # index = value
 _DATE_RE = re.compile(
     r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
@@ -105,13 +105,14 @@ class _Lines:
 
 
 def _han_number(s: str) -> int:
+    """2024, 二〇二四 → 2024; 二 → 2; 十二 → 12; 二十 → 20; 三十一 → 31."""
     if s.isdigit():
         return int(s)
-    if len(s) == 4:  # 二〇二四
-        return int("".join(str(_HAN_DIGITS.index(c) % 10 if c != "零" else 0) for c in s))
-    tens, _, units = s.partition("十")
-    if "十" not in s:
-        return _HAN_DIGITS.index(s) % 10 if s != "零" else 0
+    if len(s) == 4:  # 二〇二四: digit by digit
+        return int("".join(str(_HAN_DIGITS.index(c)) for c in s.replace("零", "〇")))
+    tens, ten, units = s.partition("十")
+    if not ten:
+        return _HAN_DIGITS.index(s.replace("零", "〇"))
     return (_HAN_DIGITS.index(tens) if tens else 1) * 10 + (_HAN_DIGITS.index(units) if units else 0)
 
 

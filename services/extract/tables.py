@@ -11,15 +11,17 @@ import re
 from dataclasses import dataclass, field
 
 from services.extract.model import Role, Unit
+from services.extract.officials import find_officials
 from services.extract.units import UnitDirectory, dedupe_units, make_unit, split_unit_list
 
 _UNIT_COLUMN_ROLES: tuple[tuple[re.Pattern[str], Role], ...] = (
-    (re.compile(r"牵头(?:单位|部门)"), "lead"),
+    (re.compile(r"(?:牵头|主办)(?:单位|部门)"), "lead"),
     (re.compile(r"(?:配合|协同|协办|参与)(?:单位|部门)"), "support"),
-    (re.compile(r"(?:责任|承办|实施|主办)(?:单位|部门)"), "responsible"),
+    (re.compile(r"(?:责任|承办|实施)(?:单位|部门)"), "responsible"),
 )
 # Columns whose text says what is to be done (targets and deadlines are read from these).
-_SUBJECT_COLUMN_RE = re.compile(r"名称|事项|项目|目标|任务|内容|时间|期限|要求")
+_SUBJECT_COLUMN_RE = re.compile(r"名称|事项|项目|目标|任务|内容|时间|期限|时限|节点|要求")
+_OFFICIAL_COLUMN_RE = re.compile(r"领导")
 _NO_VALUE = {"/", "／", "-", "—", "无"}
 # Columns printed as merged cells spanning sub-rows; per-county figures are not merged.
 _MERGEABLE_COLUMN_RE = re.compile(r"序号|分类|类别|名称|项目|单位|部门")
@@ -64,6 +66,15 @@ def row_units(row: TableRow, directory: UnitDirectory) -> list[Unit]:
             continue
         units.extend(make_unit(name, role, directory) for name in split_unit_list(value, on_space=True))
     return dedupe_units(units)
+
+
+def row_officials(row: TableRow) -> list[str]:
+    """Officials named in a row's 责任领导/牵头市领导 cells."""
+    names: list[str] = []
+    for column, value in row.cells.items():
+        if _OFFICIAL_COLUMN_RE.search(column) and value.strip() not in _NO_VALUE:
+            names.extend(name for name in find_officials(f"责任领导：{value}") if name not in names)
+    return names
 
 
 def row_subject_text(row: TableRow) -> str:

@@ -1,6 +1,6 @@
 """Responsible units: the unit directory (aliases → one canonical name, groups) and every printed way a
-document assigns a task to units (责任单位/牵头单位/配合单位 labels, `（由X牵头实施）`, `由X负责`, table cells).
-"""
+document assigns a task to units (责任单位/牵头单位/配合单位/主办单位/协办单位 labels, `（由X牵头实施）`, `由X负责`,
+`由X会同Y`, `X负责…`/`X牵头`/`Y配合` in prose, `市发改委（牵头）` in a list, table cells)."""
 from __future__ import annotations
 
 import json
@@ -100,12 +100,16 @@ class UnitDirectory:
 
 
 # Words ending a unit name; prose matches (由X负责) are kept only when they look like a unit.
+# A county-level qualifier may follow in brackets: 各县（市、区）, 各乡镇（街道）, 市发改委（市委社建委）.
 _UNIT_SUFFIX_RE = re.compile(
-    r"(?:局|委|办|厅|部|院|会|中心|政府|集团|公司|队|社|站|所|馆|处|室|组|行|海关|学院|大学|单位|管委会|专班|指挥部)$"
+    r"(?:局|委|办|厅|部|院|会|中心|政府|集团|公司|队|社|站|所|馆|处|室|组|行|海关|学院|大学|单位|管委会|专班|指挥部"
+    r"|街道|乡镇|县|区)(?:[（(][^（）()]{1,12}[）)])?$"
 )
 _LIST_SEPARATORS = "、，,；;"
 _TRAILING_ETC_RE = re.compile(r"(?:等(?:单位|部门)?|及其他.*)$")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_LEAD_MARK_RE = re.compile(r"[（(]牵头(?:单位|部门)?[）)]$")
+_ALSO_CALLED_RE = re.compile(r"[（(](?:以下)?简称[^（）()]*[）)]")  # 市…领导小组（以下简称市领导小组）
 
 _LABEL_ROLES: dict[str, Role] = {
     "牵头单位": "lead",
@@ -118,17 +122,49 @@ _LABEL_ROLES: dict[str, Role] = {
     "配合部门": "support",
     "协同单位": "support",
     "协办单位": "support",
+    "主办单位": "lead",  # the host, printed against 协办单位 (co-hosts)
+    "主办部门": "lead",
     "参与单位": "support",
 }
 _LABEL_RE = re.compile(rf"(?:决策)?(?P<label>{'|'.join(_LABEL_ROLES)})\s*[：:]")
-# `由X牵头(实施)`, `由X负责(和协调)`, `由X会同Y…`: X is a list of units.
-_BY_RE = re.compile(r"由(?P<body>[^。；;：:，,\n由]{2,60}?)(?P<verb>牵头|负责|会同)")
+# `由X牵头(实施)`, `由X负责(和协调)`, `由X协调`, `由X会同Y…`: X is a list of units.
+_BY_RE = re.compile(r"由(?P<body>[^。；;：:，,\n由]{2,60}?)(?P<verb>牵头|负责|(?<!社)会同|协调)")
+# `办公室设在市统计局，负责…`: the office is run by X.
+_SEATED_RE = re.compile(r"设在(?P<body>[^。；;：:，,\n]{2,30})[，,](?=负责|牵头)")
+# `…会同Y负责/制定/共同…`: Y supports.
+_TOGETHER_WITH_RE = re.compile(
+    r"(?<!社)会同(?P<body>[^。；;：:，,\n]{2,60}?)(?=负责|共同|制定|研究|组织|开展|推进|做好|落实|实施|出台|建立|完善|[。；;，,\n]|$)"
+)
+# `X负责…`, `X牵头…`, `X会同…`, `X配合` in prose: X stands alone between punctuation and the verb (not
+# 负责人, not the labels 牵头单位/配合部门).
+_PROSE_RE = re.compile(
+    r"(?:^|(?<=[。；;，,：:\n]))(?P<body>[^。；;，,：:\n]{2,40}?)"
+    r"(?P<verb>负责(?!人|同志)|牵头(?!单位|部门|市领导|领导)|(?<!社)会同|配合(?!单位|部门))"
+)
+_PROSE_ROLES: dict[str, Role] = {"负责": "responsible", "牵头": "lead", "会同": "lead", "配合": "support"}
+# Words that make a stretch before the verb a sentence, not a name (设在市金融办，负责…; 由…; 市民政局要…;
+# 支持鼓励市级医院牵头…; 坚持各级党委…).
+_NOT_A_NAME_RE = re.compile(
+    r"由|的|要|会同|将|对|把|被|是|了|在|应|可|并|从|^(?:坚持|支持|鼓励|推动|推进|加强|加快|实现|建立|健全|完善|"
+    r"组织|指导|督促|落实|明确|发挥|强化|做好|开展|深化|引导|协调|统筹|积极|主动|充分|进一步|全面|切实|依法|负责)"
+)
+# A clause number in front of a prose subject: （二）市气象局负责….
+_LEADING_NUMBER_RE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[．.、]|[①-⑳])\s*")
 _FIRST_IS_LEAD_RE = re.compile(r"列(?:第一位|首位)(?:的|者)?为牵头(?:单位|部门)")
+
+
+def label_offsets(text: str) -> list[int]:
+    """Where `text` prints a responsibility label (`责任单位：`, `牵头单位:` …)."""
+    return [match.start() for match in _LABEL_RE.finditer(text)]
 
 
 def first_listed_is_lead(text: str) -> bool:
     """The document says "列第一位的为牵头单位": the first unit of every list leads."""
     return _FIRST_IS_LEAD_RE.search(text) is not None
+
+
+def _is_whole_name(piece: str) -> bool:
+    return len(piece) >= 3 and not piece.startswith(("（", "(")) and _UNIT_SUFFIX_RE.search(piece) is not None
 
 
 def split_unit_list(text: str, *, on_space: bool = False) -> list[str]:
@@ -138,9 +174,15 @@ def split_unit_list(text: str, *, on_space: bool = False) -> list[str]:
     current: list[str] = []
 
     def flush() -> None:
-        name = clean_unit_name("".join(current))
-        if name:
-            names.append(name)
+        raw = "".join(current)
+        pieces = raw.split()
+        # `市发改委 市财政局`: names parted by a space, not a wrap inside one name (`市 人力 社保局`, `市委 宣传部`).
+        if len(pieces) > 1 and all(_is_whole_name(piece) for piece in pieces):
+            names.extend(name for name in map(clean_unit_name, pieces) if name)
+        else:
+            name = clean_unit_name(raw)
+            if name:
+                names.append(name)
         current.clear()
 
     for char in text:
@@ -158,7 +200,7 @@ def split_unit_list(text: str, *, on_space: bool = False) -> list[str]:
 
 def clean_unit_name(raw: str) -> str | None:
     """A printed name without white space, trailing 等 or stray punctuation; None if it names nothing."""
-    name = _TRAILING_ETC_RE.sub("", _WHITE_RE.sub("", raw).strip("。：:．."))
+    name = _TRAILING_ETC_RE.sub("", _ALSO_CALLED_RE.sub("", _WHITE_RE.sub("", raw)).strip("。：:．."))
     if name.count("“") != name.count("”"):  # a quote left over from the sentence, not part of a name
         name = name.strip("“”")
     if name.startswith(("（", "(")) and name.endswith(("）", ")")):
@@ -178,10 +220,8 @@ def _label_content(text: str, start: int) -> str:
             if depth == 0:
                 break
             depth -= 1
-        elif char in "。\n" or (depth == 0 and char in "；;"):
-            break
-        elif depth == 0 and char in "，," and _LABEL_RE.match(text, end + 1):
-            break
+        elif char in "。\n" or (depth == 0 and (char in "；;" or _LABEL_RE.match(text, end))):
+            break  # a next label may follow after `，`, a space or nothing: `牵头单位：A 配合单位：B`
         end += 1
     return text[start:end]
 
@@ -191,6 +231,10 @@ def looks_like_unit(name: str, directory: UnitDirectory) -> bool:
 
 
 def make_unit(name: str, role: Role, directory: UnitDirectory) -> Unit:
+    """The unit `name` denotes; `市发改委（牵头）` in a list is 市发改委 leading."""
+    marked = _LEAD_MARK_RE.search(name)
+    if marked and marked.start() > 0:
+        name, role = name[: marked.start()], "lead"
     return Unit(name=name, role=role, canonical=directory.canonical(name))
 
 
@@ -204,12 +248,24 @@ def find_units(text: str, directory: UnitDirectory, *, first_is_lead: bool = Fal
             unit_role: Role = "lead" if first_is_lead and role == "responsible" and index == 0 else role
             found.append((match.start(), make_unit(name, unit_role, directory)))
     for match in _BY_RE.finditer(text):
-        role: Role = "responsible" if match.group("verb") == "负责" else "lead"
-        for name in split_unit_list(match.group("body")):
-            if looks_like_unit(name, directory):
-                found.append((match.start(), make_unit(name, role, directory)))
+        role: Role = "responsible" if match.group("verb") in {"负责", "协调"} else "lead"
+        found.extend((match.start(), unit) for unit in _named_units(match.group("body"), role, directory))
+    for match in _SEATED_RE.finditer(text):
+        found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "responsible", directory))
+    for match in _TOGETHER_WITH_RE.finditer(text):
+        found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "support", directory))
+    for match in _PROSE_RE.finditer(text):
+        body = _LEADING_NUMBER_RE.sub("", match.group("body"))
+        if not _NOT_A_NAME_RE.search(body):
+            role = _PROSE_ROLES[match.group("verb")]
+            found.extend((match.start(), unit) for unit in _named_units(body, role, directory))
     found.sort(key=lambda pair: pair[0])
     return dedupe_units(unit for _, unit in found)
+
+
+def _named_units(body: str, role: Role, directory: UnitDirectory) -> list[Unit]:
+    """The units of a list met in prose; names that do not look like units are dropped."""
+    return [make_unit(name, role, directory) for name in split_unit_list(body) if looks_like_unit(name, directory)]
 
 
 def dedupe_units(units) -> list[Unit]:

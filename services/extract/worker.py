@@ -20,6 +20,8 @@ from services.runtime.metrics import CLAUSES_EXTRACTED, EXTRACTION_SECONDS
 
 log = logging.getLogger("duban.extract")
 
+HEADERS_ALLOWANCE = 4096  # NATS counts headers (message id, trace context) in its max_payload
+
 
 def extract_bytes(data: bytes, filename: str) -> dict:
     """Pure: file bytes → the `extracted` event body (without doc_id)."""
@@ -59,6 +61,12 @@ class ExtractComponent:
         EXTRACTION_SECONDS.observe(time.perf_counter() - started)
         CLAUSES_EXTRACTED.inc(sum(len(d["clauses"]) for d in body["documents"]))
         payload = {"doc_id": doc_id, "extractor_version": EXTRACTOR_VERSION, "source_file": source, **body}
+        size, limit = len(json.dumps(payload, ensure_ascii=False).encode()), self._ctx.nc.max_payload
+        if size > limit - HEADERS_ALLOWANCE:  # NATS would refuse it on every attempt: fail it with the reason
+            clauses = sum(len(d["clauses"]) for d in body["documents"])
+            payload = {**payload, "documents": [], "failure": (
+                f"the extraction result ({clauses} clauses, {size} bytes) is over the message bus limit of "
+                f"{limit} bytes; split the document, or raise NATS max_payload")}
         await bus.publish_json(self._ctx.js, bus.SUBJECT_EXTRACTED, payload,
                                msg_id=f"{doc_id}:{EXTRACTOR_VERSION}")
         log.info("document extracted", extra={"doc_id": doc_id, "documents": len(body["documents"]),
