@@ -17,9 +17,14 @@ from nats.js.errors import NotFoundError
 
 from services.runtime.metrics import DEADLETTERED, MESSAGES_PROCESSED
 from services.runtime.tracing import inject_headers, span_from_headers
+from services.runtime.unavailable import is_unavailable
 
 log = logging.getLogger("duban.bus")
 
+UNAVAILABLE_RETRY_SECONDS = 1.0
+# Messages in hand get in_progress heartbeats, so this bounds only how long the work of a crashed consumer
+# waits before JetStream gives it to another, not how long handling may take.
+ACK_WAIT_SECONDS = 10.0
 SUBJECT_INGESTED = "duban.documents.ingested"
 SUBJECT_EXTRACTED = "duban.documents.extracted"
 SUBJECT_REGISTRY_PREFIX = "duban.registry"
@@ -88,11 +93,12 @@ class PoisonMessage(Exception):
 
 
 async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, subject: str, handler: Handler,
-                            stop, max_deliver: int, batch: int = 16, ack_wait: float = 60.0) -> None:
+                            stop, max_deliver: int, batch: int = 16, ack_wait: float = ACK_WAIT_SECONDS) -> None:
     """Fetch and handle messages until `stop` is set. The handler must be idempotent.
 
     Success → ack. PoisonMessage, or a failure on the last allowed delivery → dead-letter with the
-    reason, then term. Other failures → nak with back-off (JetStream redelivers).
+    reason, then term. A dependency unreachable (PostgreSQL or NATS down) → keep the message and retry it
+    without using up an attempt. Other failures → nak with back-off (JetStream redelivers).
     """
     await js.add_consumer(stream, ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
                                                  max_deliver=max_deliver, ack_wait=ack_wait,
@@ -109,13 +115,29 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
                 log.warning("fetch failed", extra={"consumer": durable, "error": str(exc)})
                 await _sleep_unless(stop, 0.5)
                 continue
-            for msg in msgs:
-                await _handle_one(js, msg, handler, stage, max_deliver)
+            # Messages of the batch not handled yet are kept ours (in_progress) however long the others or a
+            # dependency outage take: a redelivery would cost one of their attempts.
+            held = list(msgs)
+            heartbeat = asyncio.create_task(_hold(held, ack_wait / 3))
+            try:
+                for msg in msgs:
+                    while not await _handle_one(js, msg, handler, stage, max_deliver) and not stop.is_set():
+                        await _sleep_unless(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
+                    held.remove(msg)
+            finally:
+                heartbeat.cancel()
     finally:
         try:
             await sub.unsubscribe()  # an idle pull subscription would otherwise hold up nc.drain()
         except Exception:
             pass
+
+
+async def _hold(msgs: list, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        for msg in list(msgs):
+            await _quietly(msg.in_progress())
 
 
 async def _sleep_unless(stop, seconds: float) -> None:
@@ -125,29 +147,48 @@ async def _sleep_unless(stop, seconds: float) -> None:
         pass
 
 
-async def _handle_one(js: JetStreamContext, msg, handler: Handler, stage: str, max_deliver: int) -> None:
+async def _quietly(awaitable) -> None:
+    """Acks and the like while NATS may be away: on failure JetStream redelivers, and handlers are idempotent."""
+    try:
+        await awaitable
+    except Exception as exc:
+        log.warning("could not reply to NATS about a message", extra={"error": str(exc)})
+
+
+async def _handle_one(js: JetStreamContext, msg, handler: Handler, stage: str, max_deliver: int) -> bool:
+    """Handle one delivery; False when a dependency was unreachable and the message is still in hand."""
     deliveries = msg.metadata.num_delivered
     try:
         with span_from_headers(f"consume {msg.subject}", msg.headers, **{"messaging.consumer": stage,
                                                                          "messaging.delivery": deliveries}):
             await handler(msg)
     except PoisonMessage as exc:
-        await dead_letter(js, msg, stage, str(exc))
-        await msg.term()
+        await _quietly(_dead_letter_and_term(js, msg, stage, str(exc)))
         MESSAGES_PROCESSED.labels(stage, "poison").inc()
-        return
+        return True
     except Exception as exc:
+        if is_unavailable(exc):
+            log.warning("dependency unavailable; message kept for retry", extra={"consumer": stage,
+                                                                                 "error": repr(exc)})
+            MESSAGES_PROCESSED.labels(stage, "unavailable").inc()
+            return False
         log.exception("handler failed", extra={"consumer": stage, "delivery": deliveries})
         if deliveries >= max_deliver:
-            await dead_letter(js, msg, stage, f"failed {deliveries} times; last error: {exc!r}")
-            await msg.term()
+            await _quietly(_dead_letter_and_term(js, msg, stage,
+                                                 f"failed {deliveries} times; last error: {exc!r}"))
             MESSAGES_PROCESSED.labels(stage, "deadlettered").inc()
         else:
-            await msg.nak(delay=min(0.5 * 2 ** deliveries, 30))
+            await _quietly(msg.nak(delay=min(0.5 * 2 ** deliveries, 30)))
             MESSAGES_PROCESSED.labels(stage, "retry").inc()
-        return
-    await msg.ack_sync()
+        return True
+    await _quietly(msg.ack_sync())
     MESSAGES_PROCESSED.labels(stage, "ok").inc()
+    return True
+
+
+async def _dead_letter_and_term(js: JetStreamContext, msg, stage: str, reason: str) -> None:
+    await dead_letter(js, msg, stage, reason)
+    await msg.term()
 
 
 async def dead_letter(js: JetStreamContext, msg, stage: str, reason: str) -> None:

@@ -42,6 +42,19 @@ def _die_with_parent(sig: int):
     return preexec
 
 
+def _spawn(cmd: list[str], log_path: Path, sig: int, **kwargs) -> subprocess.Popen:
+    """Start a child in its own process group (a Ctrl-C in the terminal reaches only us, and we stop it in
+    order) that gets `sig` when we die. Python code in a forked child (preexec_fn) can crash once gRPC threads
+    run — a server started again mid-run segfaulted — so util-linux's setpriv sets the parent-death signal
+    when present, and nothing but C runs between fork and exec."""
+    setpriv = shutil.which("setpriv")
+    out = open(log_path, "ab")
+    if setpriv:
+        return subprocess.Popen([setpriv, f"--pdeathsig={signal.Signals(sig).name}", *cmd], stdout=out,
+                                stderr=subprocess.STDOUT, process_group=0, **kwargs)
+    return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent(sig), **kwargs)
+
+
 def find_nats_server() -> str:
     candidates = [Path(sysconfig.get_path("scripts")) / "nats-server"]
     found = shutil.which("nats-server")
@@ -112,8 +125,7 @@ def start_nats(data_dir: Path, port: int | None = None) -> RunningServer:
     log_path = data_dir / "nats.log"
     cmd = [find_nats_server(), "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(data_dir / "jetstream"),
            "--pid", str(data_dir / "nats.pid")]
-    proc = subprocess.Popen(cmd, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT,
-                            preexec_fn=_die_with_parent(signal.SIGTERM))
+    proc = _spawn(cmd, log_path, signal.SIGTERM)
     _wait_for_port(port, proc, 15, "nats-server", log_path)
     return RunningServer(f"nats://127.0.0.1:{port}", proc, signal.SIGTERM)
 
@@ -183,8 +195,7 @@ def start_postgres(data_dir: Path, port: int | None = None) -> RunningServer:
     port = port or free_port()
     cmd = [str(bindir / "postgres"), "-D", str(pgdata), "-p", str(port), "-h", "127.0.0.1",
            "-k", str(sockdir), "-c", "max_connections=200", "-c", "shared_buffers=128MB"]
-    proc = subprocess.Popen(cmd, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT,
-                            preexec_fn=_die_with_parent(signal.SIGINT), **run_as)  # SIGINT = fast shutdown
+    proc = _spawn(cmd, log_path, signal.SIGINT, **run_as)  # SIGINT = fast shutdown
     _wait_for_port(port, proc, 60, "postgres", log_path)
     _create_database(bindir, port, sockdir, run_as, proc, log_path)
     return RunningServer(f"postgresql+asyncpg://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}", proc, signal.SIGINT)
