@@ -24,7 +24,9 @@ class DateContext:
     signed_date: dt.date | None = None
 
 
-_S = r"[ \t\u3000]*"  # printed dates carry spaces anywhere: `2024 年 4 月 1 日`
+# `[ \t\u3000]*`, spelled so that no character class holds \u3000: compiling a class with a non-Latin-1
+# character costs ~0.5 ms, and this one is used in dozens of places.
+_S = r"[ \t]*(?:\u3000[ \t]*)*"  # printed dates carry spaces anywhere: `2024 年 4 月 1 日`
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = rf"(?P<year>(?:19|20)\d\d){_S}年"
 _MONTH = rf"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]){_S}月"

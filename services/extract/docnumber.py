@@ -10,7 +10,9 @@ import re
 
 _OPEN = "〔[［【(（﹝〖"
 _CLOSE = "〕]］】)）﹞〗"
-_SPACE = r"[ \t\u3000]*"
+# `[ \t\u3000]*`, spelled so that no character class holds \u3000: compiling a class with a non-Latin-1
+# character costs ~0.5 ms, and this one is used in dozens of places.
+_SPACE = r"[ \t]*(?:\u3000[ \t]*)*"
 _GAP = r"\s{0,3}"  # the PDF text may break a line anywhere inside the number
 
 # Prefix: the issuer's abbreviation, Han characters directly before the bracket.

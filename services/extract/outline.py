@@ -25,6 +25,7 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"[（(](?P<n>\d{1,3})[）)]")),
     (5, re.compile(rf"(?P<n>[{_CIRCLED}])")),
 )
+_MARKER_FIRST_CHARS = frozenset("一二三四五六七八九十百零〇（(" + _CIRCLED)  # or any digit, as `\d` matches
 _MAX_GAP = 3  # numbers may skip a few items (a lost page), not more
 # Labels that assign a task (units and officials), as units.py and officials.py read them.
 _LABELS = (
@@ -65,6 +66,8 @@ def chinese_number(numeral: str) -> int:
 def _marker(line: str) -> tuple[int, int, int] | None:
     """(rank, number, length of the marker incl. leading space) of a numbered line, else None."""
     stripped = line.lstrip()
+    if not stripped or not (stripped[0] in _MARKER_FIRST_CHARS or stripped[0].isdecimal()):
+        return None  # most lines: no pattern can match
     indent = len(line) - len(stripped)
     for rank, pattern in _MARKERS:
         match = pattern.match(stripped)
@@ -115,6 +118,22 @@ class _Open:
     index: int  # into the clause list
 
 
+class _RegionCursor:
+    """Whether offsets, asked in increasing order, fall inside any of (start, end) regions: one pass over
+    the regions instead of a scan of all of them per line."""
+
+    def __init__(self, regions: list[tuple[int, int]]) -> None:
+        self._regions = sorted(regions)
+        self._next = 0
+        self._reach = -1  # the furthest end of the regions starting at or before the last offset asked
+
+    def covers(self, offset: int) -> bool:
+        while self._next < len(self._regions) and self._regions[self._next][0] <= offset:
+            self._reach = max(self._reach, self._regions[self._next][1])
+            self._next += 1
+        return offset < self._reach
+
+
 def parse_outline(
     text: str,
     skip: list[tuple[int, int]] | None = None,
@@ -127,8 +146,8 @@ def parse_outline(
     clause) are passed over: the clause goes on after them. `attached_plans` is how many separately
     numbered documents the notice says it issues (None: unknown): a numbered notice followed by its one
     plan is two runs of numbering but one attached part, so it gets no `k/` prefixes."""
-    skip = sorted(skip or [])
-    ignore = sorted(ignore or [])
+    in_skip = _RegionCursor(skip or [])
+    in_ignore = _RegionCursor(ignore or [])
     drafts: list[dict] = []
     stack: list[_Open] = []
     last_number: dict[int, int] = {}
@@ -141,10 +160,10 @@ def parse_outline(
     for line in text.split("\n"):
         line_start, line_end = offset, offset + len(line)
         offset = line_end + 1
-        if any(start <= line_start < end for start, end in skip) or _ATTACHMENT_HEADING_RE.match(line):
+        if in_skip.covers(line_start) or _ATTACHMENT_HEADING_RE.match(line):
             current = None  # a table, or an attachment (a project list) that follows the last clause
             continue
-        if any(start <= line_start < end for start, end in ignore):
+        if in_ignore.covers(line_start):
             continue
         if not line.strip():
             continue

@@ -49,10 +49,10 @@ def extract_text(raw: str, file_name: str) -> list[Document]:
 
 
 def extract_text_with_warnings(raw: str, file_name: str) -> tuple[list[Document], list[str]]:
-    """The documents of one file's text and what could not be read (for stderr)."""
+    """The documents of one file's text and what could not be read (for stderr; each names the file)."""
     warnings = _Warnings()
     directory = UnitDirectory.load()
-    slices = warnings.guard("split", split_documents, raw, default=[])
+    slices = warnings.guard(f"{file_name}: split", split_documents, raw, default=[])
     raw_lines = raw.splitlines()
     documents = []
     for doc_slice in slices:

@@ -12,7 +12,9 @@ import re
 
 from services.extract.model import Target, TargetOp
 
-_S = r"[ \t\u3000]*"
+# `[ \t\u3000]*`, spelled so that no character class holds \u3000: compiling a class with a non-Latin-1
+# character costs ~0.5 ms, and this one is used in dozens of places.
+_S = r"[ \t]*(?:\u3000[ \t]*)*"
 _MAGNITUDE = r"(?:千万|百万|十万|万|亿)"
 # Longest first: `万吨标准煤` before `吨`, `个百分点` before `个`, `千瓦时` before `千瓦`.
 _BASE_UNITS = sorted(
@@ -55,6 +57,7 @@ _POST_OP: dict[str, TargetOp] = {"以上": ">=", "及以上": ">=", "以内": "<
 
 _DELIMITERS = "，,。；;：:、（）()\n"
 _WINDOW = 10  # characters before a number searched for its qualifier
+_PHRASE_REACH = 40  # characters before a number its printed phrase (a target's `text`) may start
 # Words before the number that make it a subsidy, an award or a per-recipient cap, not a target.
 _SUBSIDY_LEAD_RE = re.compile(r"给予|最高|奖励|单家|单个|每家|每个|每户|每人")
 # After the quantity: `…的企业` (threshold), `…补贴` (subsidy rate), `…起` (a start, not an amount).
@@ -65,6 +68,11 @@ _MONEY_UNIT_RE = re.compile(r"元|美元|欧元")
 _ELIGIBILITY_RE = re.compile(r"[^，,。；;]*?的(?:企业|项目|单位|个人|家庭|人员|人群|主体|对象)")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _LIST_GAP_RE = re.compile(rf"、{_S}")  # `60亿元、40亿元`: the next number continues the list
+# `18万、20万、15万人`: list items printed with the magnitude only take the last item's unit.
+_BARE_ITEM_RE = re.compile(rf"(?<![A-Za-z0-9.．])(?P<num>{_ARABIC})(?P<magnitude>{_MAGNITUDE}){_S}、{_S}")
+_LEADING_MAGNITUDE_RE = re.compile(_MAGNITUDE)
+# `集体三等功（2个）：…`: how many awards of a kind, printed in brackets after it.
+_AWARD_COUNT_RE = re.compile(r"(?:等功|嘉奖|奖|称号)[（(]$")
 _WHITE_RE = re.compile(r"\s+")
 _QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("‘", "’"), ("〔", "〕"))
 
@@ -107,6 +115,27 @@ def _window_start(text: str, start: int, floor: int) -> int:
     return begin
 
 
+def _phrase_start(text: str, start: int, floor: int) -> int:
+    """Start of the printed phrase a number ends: back to a delimiter or `floor`, at most _PHRASE_REACH chars."""
+    begin = max(floor, start - _PHRASE_REACH)
+    for i in range(start - 1, begin - 1, -1):
+        if text[i] in _DELIMITERS:
+            return i + 1
+    return begin
+
+
+def _bare_items(text: str, floor: int, start: int, magnitude: str) -> list[re.Match[str]]:
+    """The `18万、20万、` printed right before `start` (same magnitude, nothing else in between)."""
+    items: list[re.Match[str]] = []
+    cursor = start
+    for item in reversed(list(_BARE_ITEM_RE.finditer(text, floor, start))):
+        if item.end() != cursor or item["magnitude"] != magnitude:
+            break
+        items.append(item)
+        cursor = item.start()
+    return items[::-1]
+
+
 def _pre_op(window: str) -> tuple[str | None, TargetOp | None]:
     hits = list(_PRE_OP_RE.finditer(window))
     if not hits:
@@ -126,16 +155,22 @@ def find_targets(text: str) -> list[Target]:
     found: list[tuple[int, Target]] = []
     previous_end = 0
     previous_op: TargetOp | None = None
+    previous_skipped = False
     for m in _QUANTITY_RE.finditer(text):
         start, end = m.span()
-        window_start = _window_start(text, start, previous_end)
-        window = text[window_start:start]
-        word, op = _pre_op(window)
-        continues_list = previous_op is not None and _LIST_GAP_RE.fullmatch(text, previous_end, start) is not None
         unit = _WHITE_RE.sub("", m["unit"])
+        magnitude = _LEADING_MAGNITUDE_RE.match(unit)
+        bare = _bare_items(text, previous_end, start, magnitude.group()) if magnitude else []
+        list_start = bare[0].start() if bare else start  # the qualifier stands before the list's first item
+        window_start = _window_start(text, list_start, previous_end)
+        window = text[window_start:list_start]
+        word, op = _pre_op(window)
+        continues_list = previous_op is not None and _LIST_GAP_RE.fullmatch(text, previous_end, list_start) is not None
+        after_skipped = previous_skipped and _LIST_GAP_RE.fullmatch(text, previous_end, list_start) is not None
         tail = text[end:end + 6]
         skip = (
-            _inside_quotes(text, start)
+            after_skipped  # `分别给予100万元、50万元…奖励`: the list goes on as it began
+            or _inside_quotes(text, start)
             or _SUBSIDY_LEAD_RE.search(window)
             or _QUALIFIER_TAIL_RE.match(tail)
             or (_MONEY_UNIT_RE.search(unit) and _MONEY_QUALIFIER_TAIL_RE.match(tail))
@@ -143,10 +178,11 @@ def find_targets(text: str) -> list[Target]:
             or (window.rstrip().endswith("的") and "占" not in window)  # `划定的138万亩…`: a description
             or window.rstrip().endswith(("第", "届"))  # `第十五次`, `七届十次`: ordinals
             or (word == "前" and unit not in ("位", "名"))
+            or _AWARD_COUNT_RE.search(text, max(0, start - 4), start)
         )
         value = _value(m["num"])
         if skip or value is None:
-            previous_end, previous_op = end, None
+            previous_end, previous_op, previous_skipped = end, None, True
             continue
         if m["post"]:
             op = _POST_OP[m["post"].strip()]
@@ -154,9 +190,14 @@ def find_targets(text: str) -> list[Target]:
             op = "~"
         elif op is None:
             op = previous_op if continues_list else "="  # `分别超过2800亿元、2500亿元`: 超过 covers both
-        label_start = window_start if not continues_list else start
+        label_start = start if continues_list else _phrase_start(text, list_start, previous_end)
+        for item in bare:
+            found.append((item.start(), Target(text=_label(text, label_start, item.end("magnitude")),
+                                               value=_value(item["num"]), unit=unit, op=op)))
+            label_start = item.end()
         found.append((start, Target(text=_label(text, label_start, end), value=value, unit=unit, op=op)))
         previous_end, previous_op = end, (op if not m["post"] else _pre_op(window)[1] or previous_op)
+        previous_skipped = False
     if "分之" in text:
         found = sorted([*found, *_fractions(text)], key=lambda pair: pair[0])
     return [target for _, target in found]

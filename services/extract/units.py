@@ -126,14 +126,16 @@ _LABEL_ROLES: dict[str, Role] = {
     "主办部门": "lead",
     "参与单位": "support",
 }
-_LABEL_RE = re.compile(rf"(?:决策)?(?P<label>{'|'.join(_LABEL_ROLES)})\s*[：:]")
+# Written as a branch of literals (not `(?:决策)?…`) so the regex engine can skip to their first characters.
+_LABEL_RE = re.compile(rf"(?P<label>决策(?:{'|'.join(_LABEL_ROLES)})|{'|'.join(_LABEL_ROLES)})\s*[：:]")
+_LABEL_FIRST_CHARS = frozenset("决" + "".join(label[0] for label in _LABEL_ROLES))
 # `由X牵头(实施)`, `由X负责(和协调)`, `由X协调`, `由X会同Y…`: X is a list of units.
 _BY_RE = re.compile(r"由(?P<body>[^。；;：:，,\n由]{2,60}?)(?P<verb>牵头|负责|(?<!社)会同|协调)")
 # `办公室设在市统计局，负责…`: the office is run by X.
 _SEATED_RE = re.compile(r"设在(?P<body>[^。；;：:，,\n]{2,30})[，,](?=负责|牵头)")
 # `…会同Y负责/制定/共同…`: Y supports.
 _TOGETHER_WITH_RE = re.compile(
-    r"(?<!社)会同(?P<body>[^。；;：:，,\n]{2,60}?)(?=负责|共同|制定|研究|组织|开展|推进|做好|落实|实施|出台|建立|完善|[。；;，,\n]|$)"
+    r"会同(?<!社会同)(?P<body>[^。；;：:，,\n]{2,60}?)(?=负责|共同|制定|研究|组织|开展|推进|做好|落实|实施|出台|建立|完善|[。；;，,\n]|$)"
 )
 # `X负责…`, `X牵头…`, `X会同…`, `X配合` in prose: X stands alone between punctuation and the verb (not
 # 负责人, not the labels 牵头单位/配合部门).
@@ -142,6 +144,10 @@ _PROSE_RE = re.compile(
     r"(?P<verb>负责(?!人|同志)|牵头(?!单位|部门|市领导|领导)|(?<!社)会同|配合(?!单位|部门))"
 )
 _PROSE_ROLES: dict[str, Role] = {"负责": "responsible", "牵头": "lead", "会同": "lead", "配合": "support"}
+# A prose match starts at the text's start or after punctuation and never spans punctuation, so it can only
+# start a run of text between punctuation that holds one of the verbs: only those runs are tried.
+_PROSE_RUN_RE = re.compile(r"[^。；;，,：:\n]+")
+_PROSE_VERB_RE = re.compile("|".join(_PROSE_ROLES))
 # Words that make a stretch before the verb a sentence, not a name (设在市金融办，负责…; 由…; 市民政局要…;
 # 支持鼓励市级医院牵头…; 坚持各级党委…).
 _NOT_A_NAME_RE = re.compile(
@@ -220,7 +226,9 @@ def _label_content(text: str, start: int) -> str:
             if depth == 0:
                 break
             depth -= 1
-        elif char in "。\n" or (depth == 0 and (char in "；;" or _LABEL_RE.match(text, end))):
+        elif char in "。\n" or (
+            depth == 0 and (char in "；;" or (char in _LABEL_FIRST_CHARS and _LABEL_RE.match(text, end)))
+        ):
             break  # a next label may follow after `，`, a space or nothing: `牵头单位：A 配合单位：B`
         end += 1
     return text[start:end]
@@ -242,7 +250,7 @@ def find_units(text: str, directory: UnitDirectory, *, first_is_lead: bool = Fal
     """Every unit `text` assigns, with its role, in order of appearance, each (name, role) once."""
     found: list[tuple[int, Unit]] = []
     for match in _LABEL_RE.finditer(text):
-        role = _LABEL_ROLES[match.group("label")]
+        role = _LABEL_ROLES[match.group("label").removeprefix("决策")]
         names = split_unit_list(_label_content(text, match.end()))
         for index, name in enumerate(names):
             unit_role: Role = "lead" if first_is_lead and role == "responsible" and index == 0 else role
@@ -254,13 +262,26 @@ def find_units(text: str, directory: UnitDirectory, *, first_is_lead: bool = Fal
         found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "responsible", directory))
     for match in _TOGETHER_WITH_RE.finditer(text):
         found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "support", directory))
-    for match in _PROSE_RE.finditer(text):
+    for match in _prose_matches(text):
         body = _LEADING_NUMBER_RE.sub("", match.group("body"))
         if not _NOT_A_NAME_RE.search(body):
             role = _PROSE_ROLES[match.group("verb")]
             found.extend((match.start(), unit) for unit in _named_units(body, role, directory))
     found.sort(key=lambda pair: pair[0])
     return dedupe_units(unit for _, unit in found)
+
+
+def _prose_matches(text: str) -> list[re.Match[str]]:
+    """What `_PROSE_RE.finditer(text)` yields, trying only the runs that hold a verb."""
+    if not _PROSE_VERB_RE.search(text):
+        return []
+    found = []
+    for run in _PROSE_RUN_RE.finditer(text):
+        if _PROSE_VERB_RE.search(run.group()):
+            match = _PROSE_RE.match(text, run.start())
+            if match:
+                found.append(match)
+    return found
 
 
 def _named_units(body: str, role: Role, directory: UnitDirectory) -> list[Unit]:

@@ -6,6 +6,7 @@ The format comes from the content (sniff.py); the file name only adds a warning 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import PurePath
 
@@ -24,6 +25,9 @@ _REFUSED_FORMATS = {
     sniff.RTF: "an RTF document: save it as .docx",
     sniff.ZIP: "a ZIP archive that is not a Word document: send the documents inside it one by one",
 }
+# Control characters other than tab, line breaks and form feed are never part of a document, and PostgreSQL
+# text cannot hold NUL; the few strays a reader lets through are removed (text with many is refused as binary).
+_STRAY_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _EXTENSION_MEDIA_TYPES = {
     ".pdf": sniff.PDF, ".docx": sniff.DOCX, ".html": sniff.HTML, ".htm": sniff.HTML, ".shtml": sniff.HTML,
     ".txt": sniff.TEXT,
@@ -47,7 +51,7 @@ def read_document(data: bytes, filename: str | None = None, *, max_bytes: int = 
         raise UnreadableDocument(f"could not read it as {media_type}: {type(error).__name__}: {error}") from error
     if not document.text.strip():
         raise UnreadableDocument(f"no text in the document ({media_type})")
-    return _with_name_warning(document, filename)
+    return _with_name_warning(_without_stray_controls(document), filename)
 
 
 def _reader(media_type: str, *, max_bytes: int, max_pages: int) -> Callable[[bytes], ReadDocument]:
@@ -67,6 +71,14 @@ def _reader(media_type: str, *, max_bytes: int, max_pages: int) -> Callable[[byt
         return read_text
     reason = _REFUSED_FORMATS.get(media_type, f"{media_type} is not a document format")
     raise UnreadableDocument(f"{reason} (duban reads PDF, DOCX, HTML and plain text)")
+
+
+def _without_stray_controls(document: ReadDocument) -> ReadDocument:
+    text, removed = _STRAY_CONTROL_RE.subn("", document.text)
+    if not removed:
+        return document
+    return ReadDocument(text, document.media_type, document.line_pages,
+                        [*document.warnings, f"{removed} control character(s) removed"])
 
 
 def _with_name_warning(document: ReadDocument, filename: str | None) -> ReadDocument:

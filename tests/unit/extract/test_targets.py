@@ -30,6 +30,9 @@ TARGET_CASES = [
     # lists: the qualifier before the first number covers the rest
     ["存款、贷款余额分别超过 2800 亿元、2500 亿元。", [(2800, "亿元", ">="), (2500, "亿元", ">=")]],
     ["三条产业链产值分别达到35亿元、28亿元、16亿元。", [(35, "亿元", "="), (28, "亿元", "="), (16, "亿元", "=")]],
+    # items printed with the magnitude only take the last item's unit
+    ["乡镇常住人口分别达到12万、9.5万、8万人。", [(12, "万人", "="), (9.5, "万人", "="), (8, "万人", "=")]],
+    ["两项贷款余额分别突破300亿、260亿元。", [(300, "亿元", ">="), (260, "亿元", ">=")]],
     ["培育示范园区和标杆企业各3家以上。", [(3, "家", ">=")]],
     ["全市新建 2—3 个区域物流中心。", [(2, "个", "~")]],
     # qualifiers of the counted thing: the count is the target
@@ -39,6 +42,9 @@ TARGET_CASES = [
     # not targets: subsidies, thresholds, names, ages, dates, codes
     ["对新评定的示范基地分别给予 50 万元、20 万元的奖励。", []],
     ["可给予最高800万元资助。", []],
+    ["进入决赛前六名的选手分别给予 20 万元、10 万元、5 万元奖励。", []],  # the list goes on as 给予 began it
+    ["集体二等功（3个）：市水利局、市林业局、市农业农村局。", []],  # a count of awards
+    ["个人三等功（4人）：张某某、李某某。", []],
     ["对出口额占销售收入比重30%以上且出口年增长15%以上的企业给予支持。", []],
     ["落实“助企 18 条”，推进“3060”计划。", []],
     ["新增挂牌企业数量“保 2 争 3”。", []],
@@ -60,6 +66,20 @@ def test_target_text_is_the_printed_phrase() -> None:
     (target,) = find_targets("全县农村居民人均收入增长 7%。")
     assert target.text.endswith("增长 7%")
     assert isinstance(target.value, int)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        # the phrase runs back to the delimiter, not a fixed number of characters
+        ["全市每千人口拥有3岁以下婴幼儿托位数达到4.6个。", "全市每千人口拥有3岁以下婴幼儿托位数达到4.6个"],
+        ["县城PM2.5年平均浓度低于25微克/立方米。", "县城PM2.5年平均浓度低于25微克/立方米"],
+        ["全年新增就业，城镇新增就业人数达到3.2万人以上。", "城镇新增就业人数达到3.2万人以上"],
+        ["常住人口分别达到12万、9万人。", "常住人口分别达到12万"],
+    ],
+)
+def test_target_text_starts_at_the_phrase(text: str, phrase: str) -> None:
+    assert find_targets(text)[0].text == phrase
 
 
 def corpus_text(corpus_dir, prefix: str, first: int, last: int) -> str:
