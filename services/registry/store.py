@@ -133,6 +133,7 @@ async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc
                            source_file: str, documents: list[dict]) -> list[StoredDocument]:
     """Store every document of one extracted file and mark the submission registered, in one transaction."""
     async with engine.begin() as conn:
+        await _lock_document_numbers(conn, documents)
         stored = [await _store_document(conn, directory, document, index, doc_id=doc_id, source_file=source_file,
                                         extractor_version=extractor_version)
                   for index, document in enumerate(documents)]
@@ -140,6 +141,25 @@ async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc
                                           doc_numbers=[d.doc_number for d in stored if d.doc_number],
                                           extractor_version=extractor_version)
     return stored
+
+
+async def _lock_document_numbers(conn: AsyncConnection, documents: list) -> None:
+    """Serialise transactions that touch the same document numbers, as a document or as a relation's target.
+
+    Without it, a document and the one repealing it stored at the same moment (two registry replicas, or one
+    consumer's concurrent batch) each look for the other before it is committed, and the repeal is lost. The
+    locks are taken up front and in sorted order, so two files naming the same numbers cannot deadlock."""
+    numbers: set[str] = set()
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        if document.get("doc_number"):
+            numbers.add(str(document["doc_number"]))
+        for relation in document.get("relations") or []:
+            if isinstance(relation, dict) and relation.get("doc_number"):
+                numbers.add(str(relation["doc_number"]))
+    for number in sorted(numbers):
+        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"doc_number:{number}"})
 
 
 async def _store_document(conn: AsyncConnection, directory: UnitDirectory, document: dict, index: int, *,

@@ -119,11 +119,12 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
             # dependency outage take: a redelivery would cost one of their attempts.
             held = list(msgs)
             heartbeat = asyncio.create_task(_hold(held, ack_wait / 3))
+            async def settle(msg) -> None:
+                while not await _handle_one(js, msg, handler, stage, max_deliver) and not stop.is_set():
+                    await _sleep_unless(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
+                held.remove(msg)
             try:
-                for msg in msgs:
-                    while not await _handle_one(js, msg, handler, stage, max_deliver) and not stop.is_set():
-                        await _sleep_unless(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
-                    held.remove(msg)
+                await asyncio.gather(*(settle(msg) for msg in msgs))
             finally:
                 heartbeat.cancel()
     finally:
