@@ -2,6 +2,7 @@
 
 Several replicas share the durable pull consumer `extract`. A file that cannot be read is a result, not an
 error: it is published with `failure` so the registry marks the submission failed with the reason.
+A result too big for one NATS message goes to the extractions bucket and the event carries `documents_ref`.
 """
 from __future__ import annotations
 
@@ -61,16 +62,24 @@ class ExtractComponent:
         EXTRACTION_SECONDS.observe(time.perf_counter() - started)
         CLAUSES_EXTRACTED.inc(sum(len(d["clauses"]) for d in body["documents"]))
         payload = {"doc_id": doc_id, "extractor_version": EXTRACTOR_VERSION, "source_file": source, **body}
-        size, limit = len(json.dumps(payload, ensure_ascii=False).encode()), self._ctx.nc.max_payload
-        if size > limit - HEADERS_ALLOWANCE:  # NATS would refuse it on every attempt: fail it with the reason
-            clauses = sum(len(d["clauses"]) for d in body["documents"])
-            payload = {**payload, "documents": [], "failure": (
-                f"the extraction result ({clauses} clauses, {size} bytes) is over the message bus limit of "
-                f"{limit} bytes; split the document, or raise NATS max_payload")}
+        size = len(json.dumps(payload, ensure_ascii=False).encode())
+        if size > self._ctx.nc.max_payload - HEADERS_ALLOWANCE:  # NATS would refuse it on every attempt
+            payload = await self._store_documents(payload)
         await bus.publish_json(self._ctx.js, bus.SUBJECT_EXTRACTED, payload,
                                msg_id=f"{doc_id}:{EXTRACTOR_VERSION}")
         log.info("document extracted", extra={"doc_id": doc_id, "documents": len(body["documents"]),
                                                "failure": body["failure"]})
+
+    async def _store_documents(self, payload: dict) -> dict:
+        """Put the documents in the extractions bucket; return the event with a reference in their place.
+
+        The name is fixed by doc_id and extractor version, so a redelivery overwrites the same object.
+        """
+        name = f"{payload['doc_id']}/{EXTRACTOR_VERSION}"
+        store = await self._ctx.js.object_store(bus.EXTRACTIONS_BUCKET)
+        await store.put(name, json.dumps(payload["documents"], ensure_ascii=False).encode())
+        event = {key: value for key, value in payload.items() if key != "documents"}
+        return {**event, "documents_ref": {"bucket": bus.EXTRACTIONS_BUCKET, "name": name}}
 
     async def close(self) -> None:
         pass

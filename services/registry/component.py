@@ -36,7 +36,7 @@ class RegistryComponent:
         wake_relay = asyncio.Event()
         ctx.spawn(bus.run_pull_consumer(
             ctx.js, stream=EXTRACTED_STREAM, durable="registry", subject=bus.SUBJECT_EXTRACTED,
-            handler=extracted_handler(ctx.engine, directory, wake_relay.set), stop=ctx.stop,
+            handler=extracted_handler(ctx.engine, directory, wake_relay.set, ctx.js), stop=ctx.stop,
             max_deliver=ctx.settings.max_deliver), "registry-consumer")
         ctx.spawn(bus.run_pull_consumer(
             ctx.js, stream=DEADLETTER_STREAM, durable="registry-deadletters",

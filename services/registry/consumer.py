@@ -5,6 +5,8 @@ import json
 import logging
 from collections.abc import Callable
 
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry import submissions
@@ -26,10 +28,34 @@ def parse_extracted(data: bytes) -> dict:
         raise PoisonMessage("extracted event has no doc_id")
     if not isinstance(event.get("documents", []), list):
         raise PoisonMessage("extracted event's documents is not a list")
+    ref = event.get("documents_ref")
+    if ref is not None and not (isinstance(ref, dict) and isinstance(ref.get("bucket"), str)
+                                and isinstance(ref.get("name"), str)):
+        raise PoisonMessage("extracted event's documents_ref is not {bucket, name}")
     return event
 
 
-def extracted_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: Callable[[], None]):
+async def load_documents(js: JetStreamContext, event: dict) -> list:
+    """The event's documents: inline, or, for a result too big for one message, from the object it names."""
+    ref = event.get("documents_ref")
+    if ref is None:
+        return event.get("documents") or []
+    try:
+        stored = await (await js.object_store(ref["bucket"])).get(ref["name"])
+    except NotFoundError as exc:  # deleted, or its bucket lost: a retry will not find it either
+        raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not in the object store") \
+            from exc
+    try:
+        documents = json.loads(stored.data)
+    except ValueError as exc:
+        raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not JSON: {exc}") from exc
+    if not isinstance(documents, list):
+        raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not a list of documents")
+    return documents
+
+
+def extracted_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: Callable[[], None],
+                      js: JetStreamContext):
     """Handle `duban.documents.extracted`: store the documents (idempotent) or mark the submission failed."""
     async def handle(msg) -> None:
         event = parse_extracted(msg.data)
@@ -38,11 +64,12 @@ def extracted_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: 
             await submissions.mark_failed(engine, doc_id, str(event["failure"]))
             log.warning("extraction failed", extra={"doc_id": doc_id, "reason": event["failure"]})
             return
+        documents = await load_documents(js, event)
         try:
             stored = await store_extraction(engine, directory, doc_id=doc_id,
                                             extractor_version=str(event.get("extractor_version") or "0"),
                                             source_file=str(event.get("source_file") or ""),
-                                            documents=event.get("documents") or [])
+                                            documents=documents)
         except MalformedExtraction as exc:
             await submissions.mark_failed(engine, doc_id, f"registry refused the extraction: {exc}")
             raise PoisonMessage(str(exc)) from exc

@@ -30,6 +30,8 @@ SUBJECT_EXTRACTED = "duban.documents.extracted"
 SUBJECT_REGISTRY_PREFIX = "duban.registry"
 SUBJECT_DEADLETTER_PREFIX = "duban.deadletter"
 ORIGINALS_BUCKET = "duban-originals"
+# Extraction results too big for one message; the `extracted` event then carries a reference.
+EXTRACTIONS_BUCKET = "duban-extractions"
 
 STREAMS = (
     # Work queue: a document is extracted once, whichever worker takes it.
@@ -51,7 +53,7 @@ async def connect(url: str, name: str) -> Client:
 
 
 async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
-    """Create the pipeline's streams and the originals bucket if missing (idempotent).
+    """Create the pipeline's streams and object store buckets if missing (idempotent).
 
     `replicas` is 1 for `duban up`; a production cluster sets DUBAN_NATS_REPLICAS=3 so losing one NATS node
     loses no stream data.
@@ -61,11 +63,11 @@ async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
             await js.stream_info(config.name)
         except NotFoundError:
             await js.add_stream(dataclasses.replace(config, num_replicas=replicas))
-    try:
-        await js.object_store(ORIGINALS_BUCKET)
-    except Exception:
-        await js.create_object_store(ORIGINALS_BUCKET, config=ObjectStoreConfig(bucket=ORIGINALS_BUCKET,
-                                                                                replicas=replicas))
+    for bucket in (ORIGINALS_BUCKET, EXTRACTIONS_BUCKET):
+        try:
+            await js.object_store(bucket)
+        except Exception:
+            await js.create_object_store(bucket, config=ObjectStoreConfig(bucket=bucket, replicas=replicas))
 
 
 def nats_probe(nc: Client, js: JetStreamContext):

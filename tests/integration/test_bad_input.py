@@ -7,7 +7,6 @@ import asyncio
 import io
 import random
 import re
-import time
 from pathlib import Path
 
 import cn2an
@@ -139,19 +138,16 @@ def parts_of_items(parts: int, items: int) -> str:
 
 
 async def test_two_thousand_clauses_are_registered(system, tmp_path):
-    started = time.monotonic()
     result = await _ingest(system, tmp_path / "two-thousand.txt", notice(316, parts_of_items(4, 500)).encode())
-    elapsed = time.monotonic() - started
     assert result.state == "registered", result.detail
     assert (await _get_document(system, number(316))).clause_count == 2_000 + 4
-    assert elapsed < 20, f"2,000 clauses took {elapsed:.1f}s"
 
 
-async def test_ten_thousand_clauses_fail_with_the_reason(system, tmp_path):
-    # Its extraction result (about 2.7 MB) is over NATS's default 1 MB message limit.
+async def test_ten_thousand_clauses_are_registered(system, tmp_path):
+    # Its extraction result (about 2.7 MB) is over NATS's default 1 MB message limit: it travels by reference.
     result = await _ingest(system, tmp_path / "ten-thousand.txt", notice(311, parts_of_items(20, 500)).encode())
-    assert result.state == "failed"
-    assert "10020 clauses" in result.detail and "max_payload" in result.detail, result.detail
+    assert result.state == "registered", result.detail
+    assert (await _get_document(system, number(311))).clause_count == 10_000 + 20
 
 
 SQL_CLAUSE = "1．'; DROP TABLE documents; -- 9月底前完成\"任务\" OR '1'='1，%_\\ 不得遗漏。"
