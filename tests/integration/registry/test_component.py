@@ -18,6 +18,7 @@ from services.runtime.app import run
 from services.runtime.config import Settings
 from services.runtime.embedded import free_port
 from tests.integration.registry.conftest import work_plan
+from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +36,6 @@ async def system(nats_url, registry_url):
     await asyncio.wait_for(task, 20)
 
 
-async def _eventually(check, timeout=10.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.1)
-
-
 async def test_extracted_event_is_registered_and_served(system, engine):
     js, stub = system
     doc_id = "a1" * 32
@@ -54,7 +46,7 @@ async def test_extracted_event_is_registered_and_served(system, engine):
     async def registered():
         status = await submissions.get_status(engine, doc_id)
         return status is not None and status.state == "registered"
-    assert await _eventually(registered)
+    assert await eventually(registered)
     reply = await stub.GetDocument(pb.GetDocumentRequest(id="衢政办发[2024]21号"))
     assert reply.document.version == 1 and reply.document.clause_count == 3
     found = await stub.ListResponsibilities(pb.ListResponsibilitiesRequest(unit="市发改委"))
@@ -80,7 +72,7 @@ async def test_failure_marks_the_submission_failed(system, engine):
     async def failed():
         status = await submissions.get_status(engine, doc_id)
         return status is not None and status.state == "failed" and status.reason == "PDF has no text layer"
-    assert await _eventually(failed)
+    assert await eventually(failed)
 
 
 async def test_dead_letter_about_a_file_marks_it_failed(system, engine):
@@ -93,7 +85,7 @@ async def test_dead_letter_about_a_file_marks_it_failed(system, engine):
     async def failed():
         status = await submissions.get_status(engine, doc_id)
         return status is not None and status.state == "failed" and "boom" in (status.reason or "")
-    assert await _eventually(failed)
+    assert await eventually(failed)
 
 
 async def test_malformed_extraction_is_dead_lettered_and_marks_failed(system, engine):
@@ -108,4 +100,4 @@ async def test_malformed_extraction_is_dead_lettered_and_marks_failed(system, en
     async def failed():
         status = await submissions.get_status(engine, doc_id)
         return status is not None and status.state == "failed" and "ISO date" in (status.reason or "")
-    assert await _eventually(failed)
+    assert await eventually(failed)

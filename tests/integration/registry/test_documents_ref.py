@@ -17,6 +17,7 @@ from services.runtime.app import run
 from services.runtime.config import Settings
 from services.runtime.embedded import free_port
 from tests.integration.registry.conftest import work_plan
+from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +31,6 @@ async def js(nats_url, registry_url):
     await nc.close()
     stop.set()
     await asyncio.wait_for(task, 20)
-
-
-async def _eventually(check, timeout=10.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.1)
 
 
 def _event(doc_id: str, name: str) -> dict:
@@ -56,7 +48,7 @@ async def test_referenced_documents_are_registered(js, engine):
     async def registered():
         status = await submissions.get_status(engine, doc_id)
         return status is not None and status.state == "registered" and status
-    status = await _eventually(registered)
+    status = await eventually(registered)
     assert status and list(status.doc_numbers) == ["衢政办发〔2024〕31号"], status
 
 
@@ -69,7 +61,7 @@ async def test_missing_object_is_dead_lettered_with_the_reason(js, engine):
     async def failed():
         status = await submissions.get_status(engine, doc_id)
         return status is not None and status.state == "failed" and "not in the object store" in (status.reason or "")
-    assert await _eventually(failed)
+    assert await eventually(failed)
     letter = json.loads((await letters.next_msg(timeout=10)).data)
     await letters.unsubscribe()
     assert doc_id in letter["data"] and "not in the object store" in letter["reason"], letter
