@@ -39,7 +39,8 @@ def run_extract(paths: list[str], fmt: str, stdout: TextIO, stderr: TextIO) -> i
         if not documents:
             print(f"duban extract: warning: {path.name}: no document found", file=stderr)
         for document in documents:
-            stdout.write(json.dumps(to_contract(document), ensure_ascii=False) + "\n")
+            # check_circular=False: a contract object holds no cycles, so the encoder need not track them.
+            stdout.write(json.dumps(to_contract(document), ensure_ascii=False, check_circular=False) + "\n")
     return status
 
 

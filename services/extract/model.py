@@ -5,7 +5,7 @@ Every extractor module returns these; `to_contract` turns a Document into the JS
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["lead", "support", "responsible"]
@@ -84,8 +84,23 @@ def _unit_to_dict(unit: Unit) -> dict[str, Any]:
     return out
 
 
+# The dicts below are built by hand, not with dataclasses.asdict: asdict deep-copies every value through
+# a generic recursion and cost more than the JSON encoding of the whole output.
+def _clause_to_dict(clause: Clause) -> dict[str, Any]:
+    return {
+        "path": clause.path,
+        "text": clause.text,
+        "span": list(clause.span),
+        "officials": list(clause.officials),
+        "units": [_unit_to_dict(u) for u in clause.units],
+        "deadlines": [{"text": d.text, "date": d.date, "kind": d.kind} for d in clause.deadlines],
+        "targets": [{"text": t.text, "value": t.value, "unit": t.unit, "op": t.op} for t in clause.targets],
+    }
+
+
 def to_contract(doc: Document) -> dict[str, Any]:
     """The contract's JSON object for one document (field order as in the contract)."""
+    source = doc.source
     return {
         "doc_number": doc.doc_number,
         "title": doc.title,
@@ -93,19 +108,10 @@ def to_contract(doc: Document) -> dict[str, Any]:
         "signed_date": doc.signed_date,
         "effective_date": doc.effective_date,
         "expiry_date": doc.expiry_date,
-        "source": asdict(doc.source),
+        "source": {"file": source.file, "start_line": source.start_line, "end_line": source.end_line},
         "attachments": list(doc.attachments),
-        "relations": [asdict(r) for r in doc.relations],
-        "clauses": [
-            {
-                "path": c.path,
-                "text": c.text,
-                "span": list(c.span),
-                "officials": list(c.officials),
-                "units": [_unit_to_dict(u) for u in c.units],
-                "deadlines": [asdict(d) for d in c.deadlines],
-                "targets": [asdict(t) for t in c.targets],
-            }
-            for c in doc.clauses
+        "relations": [
+            {"type": r.type, "doc_number": r.doc_number, "effective_date": r.effective_date} for r in doc.relations
         ],
+        "clauses": [_clause_to_dict(c) for c in doc.clauses],
     }

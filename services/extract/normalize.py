@@ -7,21 +7,21 @@ line of each page. Clean text has none of this and comes through unchanged apart
 """
 from __future__ import annotations
 
+import math
+import operator
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from statistics import median
+from itertools import compress, repeat
 from typing import Sequence
 
+from services.extract.han import all_han
 from services.extract.outline import starts_with_label
 
 _ISSUE_LABEL = r"\d{4}\s*年\s*/\s*第\s*[一二三四五六七八九十百\d]+\s*期"
 _GAZETTE_LABEL = r"[\u4e00-\u9fff]{0,10}政报\s*[（(]\s*总第\s*\d+\s*期\s*[）)]"
 _FIXED_FURNITURE_RE = re.compile(rf"{_ISSUE_LABEL}|{_GAZETTE_LABEL}")
-_DOUBLED_RE = re.compile(r"([\u4e00-\u9fff]{4,12})\s*\1")
-_SECTION_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{4,8}")
-_PAGE_NUMBER_RE = re.compile(r"\d{1,3}")
-_LETTER_SPACED_RE = re.compile(r"[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}")
 
 # A line ending in one of these ends its paragraph (unless a bracket is still open).
 _TERMINAL = set("。！？；：…!?;")
@@ -31,7 +31,7 @@ _CONTINUING = set("，、“‘《（(〔【—,")
 _CLOSING_BRACKETS = "）)"
 # A numbered clause starts a paragraph: 一、 （一） 1． 1. (not a decimal like 1.5) ① 第一条.
 _CLAUSE_START_RE = re.compile(
-    r"[一二三四五六七八九十百]+[、．]|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}\s*[．.、](?!\d)|[①-⑳]|第[一二三四五六七八九十百]+[章条]"
+    r"[一二三四五六七八九十百]+[、．]|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}\s*(?:[．、]|\.(?!\d))|[①-⑳]|第[一二三四五六七八九十百]+[章条]"
 )
 _MAX_OPEN_PARAGRAPH = 600  # an unclosed bracket joins lines only up to this paragraph length
 
@@ -60,6 +60,16 @@ def display_width(s: str) -> int:
     return 2 * len(s) - len(s.encode("ascii", "ignore"))
 
 
+def _doubled(text: str) -> str | None:
+    """X when `text` (stripped) is X printed twice, with or without white space between, X being four to
+    twelve Han characters: `市府办文件 市府办文件`."""
+    for size in range(min(12, len(text) // 2), 3, -1):  # the longest X first
+        half = text[:size]
+        if text.endswith(half) and all_han(half) and (len(text) == 2 * size or text[size:-size].isspace()):
+            return half
+    return None
+
+
 def _learn_banners(stripped: Sequence[str], candidates: Sequence[int], lines: Sequence[str]) -> set[str]:
     """Banner texts of this file: those printed doubled (`市府办文件 市府办文件`) and short labels that
     recur right before a page start (`机构与人事`)."""
@@ -68,59 +78,110 @@ def _learn_banners(stripped: Sequence[str], candidates: Sequence[int], lines: Se
     for i in candidates:
         text = stripped[i]
         rest = _FIXED_FURNITURE_RE.sub("", text).strip() if "期" in text else text
-        match = _DOUBLED_RE.fullmatch(rest)
-        if match:
-            banners.add(match.group(1))
+        # Printed twice, a text repeats its first four characters: a cheap test first (most lines fail it).
+        doubled = _doubled(rest) if rest[:4] in rest[4:] else None
+        if doubled:
+            banners.add(doubled)
         elif (
-            i + 1 < len(lines)
-            and lines[i + 1][:1] == " "
+            4 <= len(text) <= 8
+            and i + 1 < len(lines)
+            and lines[i + 1].startswith(" ")
             and stripped[i + 1]
-            and _SECTION_LABEL_RE.fullmatch(text)
+            and all_han(text)
         ):
             before_page[text] += 1
     banners.update(label for label, count in before_page.items() if count >= 2)
     return banners
 
 
-def _furniture_re(banners: set[str]) -> re.Pattern[str]:
-    pieces = [_ISSUE_LABEL, _GAZETTE_LABEL, *(re.escape(b) for b in sorted(banners, key=len, reverse=True))]
-    return re.compile(rf"(?:\s*(?:{'|'.join(pieces)}))+")
+def _is_furniture(text: str, banners: tuple[str, ...]) -> bool:
+    """Whether `text` (stripped) is nothing but page furniture: issue and gazette labels and this file's
+    banners, with or without white space between them. (A regex built from the banners would do, but
+    compiling one per file costs more than this whole test over all its lines.)"""
+    # Most lines fail at once: they start with no banner, and the labels both end in 期 (an issue label
+    # starts with its year; a gazette label holds 政报).
+    if not (text.startswith(banners) or ("期" in text and (text[0].isdecimal() or "政报" in text))):
+        return False
+    todo = [0]  # where a label or banner may start (after white space)
+    seen = {0}
+    while todo:
+        start = todo.pop()
+        while text[start].isspace():
+            start += 1
+        ends = [start + len(banner) for banner in banners if text.startswith(banner, start)]
+        label = _FIXED_FURNITURE_RE.match(text, start)  # a label's end is fixed by where it starts
+        if label:
+            ends.append(label.end())
+        for end in ends:
+            if end == len(text):
+                return True
+            if end not in seen:
+                seen.add(end)
+                todo.append(end)
+    return False
 
 
-def _full_width(stripped: Sequence[str]) -> int | None:
-    long = [w for w in (display_width(s) for s in stripped if len(s) >= 15) if w >= 30]
+def _median(values: list[int]) -> float:
+    # statistics.median, without importing statistics (its imports cost more than this whole module)
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _full_width(stripped: Sequence[str], lengths: Sequence[int]) -> int | None:
+    long_enough = compress(stripped, map(operator.ge, lengths, repeat(15)))  # at least 15 characters
+    long = [width for width in map(display_width, long_enough) if width >= 30]
     if not long:
         return None
-    mode = Counter(min(w, 200) for w in long).most_common(1)[0][0]
-    near = sum(1 for w in long if mode - _FULL_SLACK <= w <= mode + 4)
-    if mode > 80 or near < _MIN_WRAPPED_SHARE * len(long) or median(long) > 80:
+    counts = Counter(min(w, 200) for w in long)
+    mode = counts.most_common(1)[0][0]
+    if mode > 80:
+        return None
+    near = sum(count for width, count in counts.items() if mode - _FULL_SLACK <= width <= mode + 4)
+    if near < _MIN_WRAPPED_SHARE * len(long) or _median(long) > 80:
         return None
     return mode
 
 
-def analyse_layout(lines: Sequence[str]) -> PageLayout:
-    """Find page furniture and page starts in a file's lines (0-based indexes)."""
-    stripped = [line.strip() for line in lines]
+def _page_numbers(furniture: set[int], non_blank: list[int], stripped: Sequence[str]) -> set[int]:
+    """Bare page numbers (one to three digits) next to furniture: the one right before a furniture line
+    and those right after it (a number right after such a page number is one too)."""
+
+    def is_page_number(k: int) -> bool:  # k: position among the non-blank lines
+        return 0 <= k < len(non_blank) and len(stripped[non_blank[k]]) <= 3 and stripped[non_blank[k]].isdecimal()
+
+    numbers: set[int] = set()
+    for i in furniture:
+        k = bisect_left(non_blank, i)
+        if is_page_number(k - 1):
+            numbers.add(non_blank[k - 1])
+        while is_page_number(k + 1):
+            k += 1
+            numbers.add(non_blank[k])
+    return numbers
+
+
+def analyse_layout(lines: Sequence[str], stripped: Sequence[str] | None = None) -> PageLayout:
+    """Find page furniture and page starts in a file's lines (0-based indexes); `stripped` is the lines
+    without surrounding white space, when the caller has it already."""
+    if stripped is None:
+        stripped = list(map(str.strip, lines))
+    lengths = list(map(len, stripped))
+    non_blank = list(compress(range(len(stripped)), lengths))
     # Furniture is 4 to 60 characters long; most lines of a PDF table are shorter, most prose longer.
-    candidates = [i for i, text in enumerate(stripped) if 4 <= len(text) <= 60]
-    furniture_re = _furniture_re(_learn_banners(stripped, candidates, lines))
-    noise = {i for i in candidates if furniture_re.fullmatch(stripped[i])}
-    non_blank = [i for i, text in enumerate(stripped) if text]
-    for k, i in enumerate(non_blank):
-        if len(stripped[i]) <= 3 and _PAGE_NUMBER_RE.fullmatch(stripped[i]):
-            neighbours = non_blank[max(0, k - 1):k] + non_blank[k + 1:k + 2]
-            if any(j in noise for j in neighbours):
-                noise.add(i)
-    page_starts: set[int] = set()
-    previous_was_noise = False
-    for i in non_blank:
-        if i in noise:
-            previous_was_noise = True
-            continue
-        if previous_was_noise or (lines[i][:1] == " " and lines[i][1:2] != " "):
-            page_starts.add(i)
-        previous_was_noise = False
-    return PageLayout(frozenset(noise), frozenset(page_starts), _full_width(stripped))
+    candidates = [i for i in non_blank if 4 <= lengths[i] <= 60]
+    banners = tuple(_learn_banners(stripped, candidates, lines))
+    noise = {i for i in candidates if _is_furniture(stripped[i], banners)}
+    noise |= _page_numbers(noise, non_blank, stripped)
+    # A page starts after furniture, or where a line is indented by exactly one space.
+    page_starts = {
+        i for i in non_blank if lines[i].startswith(" ") and lines[i][1:2] != " " and i not in noise
+    }
+    for i in noise:
+        k = bisect_right(non_blank, i)  # the next non-blank line
+        if k < len(non_blank) and non_blank[k] not in noise:
+            page_starts.add(non_blank[k])
+    return PageLayout(frozenset(noise), frozenset(page_starts), _full_width(stripped, lengths))
 
 
 def _bracket_depth(text: str, depth: int = 0) -> int:
@@ -165,46 +226,58 @@ def _clean_line(line: str) -> str:
     if "\t" in line:  # a row of a tab-separated table: leading empty cells place the others
         return line.strip(" \u3000\r\n").rstrip() if line.strip() else ""
     text = line.strip()
-    if " " in text and _LETTER_SPACED_RE.fullmatch(text):
+    if " " in text and _letter_spaced(text):
         return text.replace(" ", "")
     return text
+
+
+def _letter_spaced(text: str) -> bool:
+    """`市 府 办 文 件`: three or more Han characters with one space between each two."""
+    return len(text) >= 5 and len(text) % 2 == 1 and text[1::2] == " " * (len(text) // 2) and all_han(text[::2])
 
 
 def join_lines(numbered: Sequence[tuple[int, str]], full_width: int | None) -> NormalizedText:
     """Re-join hard-wrapped lines. `numbered` holds (1-based source line, text) with furniture already
     removed; blank lines may be included (they are dropped)."""
-    paragraphs: list[str] = []
+    pieces: list[str] = []  # the text to be, "\n" before each paragraph
     starts: list[int] = []
-    parts: list[str] = []
-    length = 0
-    depth = 0
+    first = ""  # the open paragraph's first source line
+    last = ""  # its last source line
+    length = 0  # its length
+    depth = 0  # and the brackets it leaves open
+    # Lines shorter than this (most lines of a PDF table) were not wrapped, even as a paragraph's indented
+    # first line: unless a bracket is open or the line ends in `，`, `_joins` need not be asked.
+    shortest_wrapped = (full_width - _FULL_SLACK - _INDENT + 1) // 2 if full_width else math.inf
     for number, raw in numbered:
-        text = _clean_line(raw)
+        text = raw.strip()
+        if "\t" in raw or " " in text:  # a table row or spaced-out letters: the common line needs no more
+            text = _clean_line(raw)
         if not text:
             continue
         if (
-            parts
+            (depth or len(last) >= shortest_wrapped or last[-1:] in _CONTINUING)  # the cheap test first
             and "\t" not in text
-            and "\t" not in parts[-1]
-            and not parts[0].startswith("附件")  # an attachment list: one title a line, wraps handled by split
-            and _joins(length, depth, parts[-1], text, full_width)
+            # A table row, and an attachment list (one title a line, wraps handled by split), take in no
+            # other line.
+            and "\t" not in first
+            and not first.startswith("附件")
+            and _joins(length, depth, last, text, full_width)
         ):
-            if _needs_space(parts[-1], text):
-                parts.append(" ")
-            parts.append(text)
+            if _needs_space(last, text):
+                pieces.append(" ")
             length += len(text)
         else:
-            if parts:
-                paragraphs.append("".join(parts))
-            parts = [text]
+            pieces.append("\n")
+            starts.append(number)
+            first = text
             length = len(text)
             depth = 0
-            starts.append(number)
-        if "（" in text or "）" in text or "(" in text or ")" in text:
+        pieces.append(text)
+        last = text
+        # Most lines are words or numbers alone (cells of a table): no bracket to count.
+        if not text.isalnum() and ("（" in text or "）" in text or "(" in text or ")" in text):
             depth = _bracket_depth(text, depth)
-    if parts:
-        paragraphs.append("".join(parts))
-    return NormalizedText("\n".join(paragraphs), starts)
+    return NormalizedText("".join(pieces)[1:], starts)
 
 
 def normalize(raw: str) -> NormalizedText:

@@ -8,8 +8,12 @@ plain paragraphs after them (closing remarks, captions) belong to no clause.
 """
 from __future__ import annotations
 
+import math
+import operator
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
@@ -33,6 +37,7 @@ _LABELS = (
     "牵头单位|牵头部门|主办单位|主办部门|责任单位|责任部门|承办单位|实施单位|配合单位|配合部门|协同单位|协办单位|参与单位"
 )
 _LABEL_LINE_RE = re.compile(rf"^\s*(?:{_LABELS})\s*[：:]")
+_LABEL_IN_LINE_RE = re.compile(rf"(?:{_LABELS})[^\S\n]*[：:]")  # the same label anywhere in a line
 _TRAILING_MARKER_RE = re.compile(rf"[（(](?:{_LABELS})\s*[：:].*[）)]\s*[。；]?\s*$")
 # `附件`, `附件2`, `附件：X清单` on a line of its own.
 _ATTACHMENT_HEADING_RE = re.compile(r"^\s*附件\s*\d{0,2}\s*(?:[：:].{0,80})?$")
@@ -87,7 +92,8 @@ def opens_numbered_item(line: str) -> bool:
 
 def starts_with_label(line: str) -> bool:
     """A `牵头市领导：…` / `责任单位：…` line."""
-    return _LABEL_LINE_RE.match(line) is not None
+    # Every label is followed by a colon: a line without one needs no regex (most lines).
+    return ("：" in line or ":" in line) and _LABEL_LINE_RE.match(line) is not None
 
 
 # A numbered item glued to the end of a responsibility line by a wrap re-joiner: `…市供销社14．创新…`.
@@ -97,18 +103,36 @@ _GLUED_ITEM_RE = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=\d{1,3}[．.]\s*[\u4e00
 def break_glued_items(text: str) -> str:
     """Put a numbered item that follows a `责任单位：…` list on the same line back on a line of its own
     (a label line lists names; it never runs on into the next item)."""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if starts_with_label(line):
-            match = _GLUED_ITEM_RE.search(line, line.index("：") + 1 if "：" in line else 0)
-            if match:
-                lines[index] = line[: match.start()] + "\n" + line[match.start() :]
-    return "\n".join(lines)
+    pieces: list[str] = []
+    done = 0  # text[:done] is in `pieces`
+    for start, end in _label_lines(text):
+        colon = text.find("：", start, end)
+        match = _GLUED_ITEM_RE.search(text, colon + 1 if colon >= 0 else start, end)
+        if match:
+            pieces += [text[done : match.start()], "\n"]
+            done = match.start()
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _label_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the lines that `starts_with_label`, found by looking for the labels rather
+    than trying every line."""
+    spans: list[tuple[int, int]] = []
+    if "单位" not in text and "部门" not in text and "领导" not in text:  # every label ends in one of them
+        return spans
+    for label in _LABEL_IN_LINE_RE.finditer(text):
+        start = text.rfind("\n", 0, label.start()) + 1
+        if start == label.start() or text[start : label.start()].isspace():
+            end = text.find("\n", label.end())
+            spans.append((start, end if end >= 0 else len(text)))
+    return spans
 
 
 def is_label_line(line: str) -> bool:
     """A line that assigns responsibility: a label line, or one ending in `（责任单位：…）`."""
-    return starts_with_label(line) or _TRAILING_MARKER_RE.search(line) is not None
+    return starts_with_label(line) or (
+        ("：" in line or ":" in line) and _TRAILING_MARKER_RE.search(line) is not None
+    )
 
 
 @dataclass
@@ -118,19 +142,21 @@ class _Open:
     index: int  # into the clause list
 
 
-class _RegionCursor:
+class RegionCursor:
     """Whether offsets, asked in increasing order, fall inside any of (start, end) regions: one pass over
     the regions instead of a scan of all of them per line."""
 
     def __init__(self, regions: list[tuple[int, int]]) -> None:
         self._regions = sorted(regions)
         self._next = 0
+        self._next_start = self._regions[0][0] if self._regions else math.inf  # start of the next region
         self._reach = -1  # the furthest end of the regions starting at or before the last offset asked
 
     def covers(self, offset: int) -> bool:
-        while self._next < len(self._regions) and self._regions[self._next][0] <= offset:
+        while offset >= self._next_start:
             self._reach = max(self._reach, self._regions[self._next][1])
             self._next += 1
+            self._next_start = self._regions[self._next][0] if self._next < len(self._regions) else math.inf
         return offset < self._reach
 
 
@@ -146,8 +172,11 @@ def parse_outline(
     clause) are passed over: the clause goes on after them. `attached_plans` is how many separately
     numbered documents the notice says it issues (None: unknown): a numbered notice followed by its one
     plan is two runs of numbering but one attached part, so it gets no `k/` prefixes."""
-    in_skip = _RegionCursor(skip or [])
-    in_ignore = _RegionCursor(ignore or [])
+    lines = text.split("\n")
+    # Where each line starts: the length of the lines before it plus their line breaks.
+    starts = list(map(operator.add, accumulate(map(len, lines), initial=0), range(len(lines))))
+    in_skip = _starting_inside(starts, skip or [])
+    in_ignore = _starting_inside(starts, ignore or [])
     drafts: list[dict] = []
     stack: list[_Open] = []
     last_number: dict[int, int] = {}
@@ -156,15 +185,14 @@ def parse_outline(
     current: dict | None = None
     closed = False  # the current clause had its responsibility lines; later plain lines are not its text
 
-    offset = 0
-    for line in text.split("\n"):
-        line_start, line_end = offset, offset + len(line)
-        offset = line_end + 1
-        if in_skip.covers(line_start) or _ATTACHMENT_HEADING_RE.match(line):
+    for k, line in enumerate(lines):
+        if in_skip[k] or ("附件" in line and _ATTACHMENT_HEADING_RE.match(line)):
             current = None  # a table, or an attachment (a project list) that follows the last clause
             continue
-        if in_ignore.covers(line_start):
+        if in_ignore[k]:
             continue
+        line_start = starts[k]
+        line_end = line_start + len(line)
         if not line.strip():
             continue
         marker = _marker(line)
@@ -213,6 +241,16 @@ def parse_outline(
         )
         for d in drafts
     ]
+
+
+def _starting_inside(starts: list[int], regions: list[tuple[int, int]]) -> list[bool]:
+    """For each line (given by the offsets where lines start), whether it starts inside one of the
+    (start, end) regions."""
+    inside = [False] * len(starts)
+    for region_start, region_end in regions:
+        first, stop = bisect_left(starts, region_start), bisect_left(starts, region_end)
+        inside[first:stop] = [True] * (stop - first)
+    return inside
 
 
 def _continues(rank: int, number: int, last_number: dict[int, int]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate, groupby
 
 from services.extract.outline import is_label_line, opens_numbered_item
 from services.extract.tables import Table, TableRow
@@ -54,30 +55,28 @@ def _regions(text: str) -> list[_Region]:
     """Runs of lines that are mostly one to three characters long."""
     regions: list[_Region] = []
     lines = text.split("\n")
-    offsets: list[int] = []
-    position = 0
-    for line in lines:
-        offsets.append(position)
-        position += len(line) + 1
+    stripped = list(map(str.strip, lines))
+    sizes = list(map(len, stripped))
+    lengths = [0, *accumulate(map(len, lines))]  # lengths[k] + k: offset of line k (after k line breaks)
     k = 0
     while k < len(lines):
-        if len(lines[k].strip()) > _SHORT_LINE:
+        if sizes[k] > _SHORT_LINE:
             k += 1
             continue
         end = k
         long = 0
         while end < len(lines):
-            size = len(lines[end].strip())
+            size = sizes[end]
             if size > _SHORT_LINE:
                 if size > 40 or long + 1 > _MAX_LONG_SHARE * (end - k + 1):
                     break
                 long += 1
             end += 1
-        while end > k and len(lines[end - 1].strip()) > _SHORT_LINE:
+        while end > k and sizes[end - 1] > _SHORT_LINE:
             end -= 1
         if end - k >= _MIN_REGION_LINES:
-            glued = "".join(line.strip() for line in lines[k:end])
-            regions.append(_Region(offsets[k], offsets[end - 1] + len(lines[end - 1]), glued, k))
+            glued = "".join(stripped[k:end])
+            regions.append(_Region(lengths[k] + k, lengths[end] + end - 1, glued, k))
         k = max(end, k + 1)
     return regions
 
@@ -100,13 +99,23 @@ def _columns(page: str) -> list[tuple[str, str]]:
     ]
 
 
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where `part` occurs in `text`, without overlaps, left to right."""
+    found = []
+    at = text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + len(part))
+    return found
+
+
 def _cut_on_repeated_start(stream: str, rows: int) -> list[str] | None:
     """Cells that each begin like the first one (`市政府市政府…`, `1.《…1.《…`, `市数据局市住建局…`)."""
     for width in (3, 2, 1):
         head = stream[:width]
         if len(head) < width:
             continue
-        starts = [m.start() for m in re.finditer(re.escape(head), stream)]
+        starts = _occurrences(stream, head)
         if len(starts) == rows:
             return [stream[a:b] for a, b in zip(starts, starts[1:] + [len(stream)])]
     return None
@@ -197,18 +206,15 @@ def column_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of runs of lines that are table cells printed one per line, rebuilt or not
     (an indicator table inside a clause, a table whose pages could not be rebuilt): they are no clause's
     text and their `（1）`/`1．` are no clause numbers."""
+    lines = text.split("\n")
+    lengths = [0, *accumulate(map(len, lines))]  # lengths[k] + k: offset of line k (after k line breaks)
     regions: list[tuple[int, int]] = []
-    run: list[tuple[int, int]] = []
-    offset = 0
-    for line in [*text.split("\n"), ""]:
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        if _is_cell_line(line):
-            run.append((start, end))
-            continue
-        if len(run) >= _MIN_COLUMN_RUN:
-            regions.append((run[0][0], run[-1][1]))
-        run = []
+    first = 0  # the first line of the current run of cell lines or of other lines
+    for is_cell, run in groupby(map(_is_cell_line, lines)):
+        stop = first + len(list(run))
+        if is_cell and stop - first >= _MIN_COLUMN_RUN:
+            regions.append((lengths[first] + first, lengths[stop] + stop - 1))
+        first = stop
     return regions
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 from services.extract.deadlines import DateContext, document_year, find_deadlines, find_document_dates
 from services.extract.model import Clause, Document, Source, Unit
 from services.extract.officials import find_officials
-from services.extract.outline import OutlineClause, break_glued_items, parse_outline, starts_with_label
+from services.extract.outline import OutlineClause, RegionCursor, break_glued_items, parse_outline, starts_with_label
 from services.extract.pdftables import column_regions
 from services.extract.pdftables import find_tables as find_pdf_tables
 from services.extract.relations import find_relations
@@ -53,7 +53,7 @@ def extract_text_with_warnings(raw: str, file_name: str) -> tuple[list[Document]
     warnings = _Warnings()
     directory = UnitDirectory.load()
     slices = warnings.guard(f"{file_name}: split", split_documents, raw, default=[])
-    raw_lines = raw.splitlines()
+    raw_lines = raw.splitlines() if "\t" in raw else []  # only tab-separated tables look back at them
     documents = []
     for doc_slice in slices:
         label = f"{file_name}:{doc_slice.start_line}"
@@ -75,6 +75,8 @@ def _printed_table_lines(doc_slice: DocumentSlice, raw_lines: list[str]) -> dict
     """Tab-separated lines as printed, keyed by the trimmed line normalisation made of them (the empty
     cells at a row's edges place the others)."""
     originals: dict[str, str] = {}
+    if "\t" not in doc_slice.text:
+        return originals
     for index, line in enumerate(doc_slice.text.split("\n")):
         if "\t" in line and index < len(doc_slice.line_map) and 0 < doc_slice.line_map[index] <= len(raw_lines):
             printed = raw_lines[doc_slice.line_map[index] - 1].rstrip("\r\n")
@@ -133,9 +135,8 @@ def _document(
 def _warn_unread_labels(text: str, clauses: list[Clause], warnings: _Warnings, where: str) -> None:
     """Responsibility labels that no clause holds mean a numbering (or layout) the engine does not know:
     their units are lost, so say so."""
-    unread = [
-        offset for offset in label_offsets(text) if not any(c.span[0] <= offset < c.span[1] for c in clauses)
-    ]
+    in_clause = RegionCursor([clause.span for clause in clauses])
+    unread = [offset for offset in label_offsets(text) if not in_clause.covers(offset)]
     if unread:
         warnings.append(
             f"{where}: {len(unread)} responsibility label(s) outside any numbered clause (first at text offset "
@@ -159,18 +160,23 @@ def _blank_regions(text: str, regions: list[tuple[int, int]]) -> str:
     no fact is read from them."""
     if not regions:
         return text
-    chars = list(text)
-    for start, end in regions:
-        for index in range(start, end):
-            if chars[index] != "\n":
-                chars[index] = " "
-    return "".join(chars)
+    pieces: list[str] = []
+    done = 0  # text[:done] is in `pieces`
+    for start, end in sorted(regions):
+        start = max(start, done)
+        if start >= end:
+            continue
+        pieces.append(text[done:start])
+        pieces.append("\n".join(" " * len(line) for line in text[start:end].split("\n")))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def clause_text(text: str, clause: OutlineClause) -> str:
     """What the clause says: its body without the number and without the responsibility lines."""
-    lines = [line.strip() for line in text[clause.body_start : clause.end].split("\n")]
-    return "\n".join(line for line in lines if line and not starts_with_label(line))
+    lines = map(str.strip, text[clause.body_start : clause.end].split("\n"))
+    return "\n".join([line for line in lines if line and not starts_with_label(line)])
 
 
 def _numbered_clauses(
@@ -183,17 +189,21 @@ def _numbered_clauses(
 ) -> list[Clause]:
     first_is_lead = first_listed_is_lead(text)
     # Units a section heading names (`一、…（牵头单位：X，配合单位：Y）`) are listed, with their roles, on
-    # every clause below it.
+    # every clause below it (so they are only looked for in the headings of clauses that have some).
     heading_units: list[list[Unit]] = []
+    parents = {item.parent for item in outline}
     clauses: list[Clause] = []
-    for item in outline:
+    for index, item in enumerate(outline):
         segment = text[item.start : item.end]
-        heading = text[item.start : item.heading_end]
         label = f"{where} clause {item.path}"
         own = warnings.guard(label, find_units, segment, directory, first_is_lead=first_is_lead, default=[])
-        heading_units.append(
-            warnings.guard(label, find_units, heading, directory, first_is_lead=first_is_lead, default=[])
-        )
+        if index in parents:
+            heading = text[item.start : item.heading_end]
+            heading_units.append(
+                warnings.guard(label, find_units, heading, directory, first_is_lead=first_is_lead, default=[])
+            )
+        else:
+            heading_units.append([])
         inherited: list[Unit] = []
         parent = item.parent
         while parent is not None:

@@ -9,11 +9,13 @@ and ends where the next one starts. A clean single document (red head, 文号, t
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Sequence
 
 from services.extract.docnumber import find_doc_numbers
+from services.extract.han import all_han
 from services.extract.normalize import PageLayout, analyse_layout, ends_paragraph, join_lines
 
 _TITLE_WINDOW = 6  # non-blank lines a title block spans at most
@@ -26,13 +28,11 @@ _DATE_RE = re.compile(
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
 _RELEASE_RE = re.compile(r"[（(]此件[^）)]{1,10}[）)]")
-_RED_HEAD_RE = re.compile(r"[\u4e00-\u9fff ]{2,30}文件")
-_ORG_LINE_RE = re.compile(r"[\u4e00-\u9fff（）() ]{2,60}")
+_ORG_LINE_EXTRAS = str.maketrans("", "", "（）() ")  # characters an issuer line holds besides Han
 _ORG_SUFFIX = set("府室局会委院厅部门办社行队所心团司处署")
 _DOC_TYPE_END_RE = re.compile(r"(?:通知|通报|决定|意见|批复|办法|规定|方案|规划|细则|规则|函|令|公告|通告|报告|纪要)$")
 _STOP_PUNCT = set("。；！？，：")
 _OPENING_RE = re.compile(r"(?:为|根据|按照|依据|经.{0,12}研究)")
-_CHAPTER_RE = re.compile(r"第一章|第一条|[\u4e00-\u9fff]{1,6}研究决定")
 _ADDRESSEE_RE = re.compile(r"各|政府|单位|部门|局|委|公司|学校|医院|办公室")
 _CLAUSE_NUMBER_RE = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[．.、]")
 _ATTACHMENT_LINE_RE = re.compile(r"^附件\s*[:：]\s*(?P<items>.+)$")
@@ -81,27 +81,29 @@ class _Lines:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw.splitlines()
-        self.text = [line.strip() for line in self.raw]
-        self.layout: PageLayout = analyse_layout(self.raw)
-        self.content = [i for i, t in enumerate(self.text) if t and i not in self.layout.noise]
-        self._position = {i: k for k, i in enumerate(self.content)}
+        self.text = list(map(str.strip, self.raw))
+        self.layout: PageLayout = analyse_layout(self.raw, self.text)
+        non_blank = compress(range(len(self.text)), self.text)
+        self.content = [i for i in non_blank if i not in self.layout.noise]
+        # Release marks （此件公开发布） close a document's body and are no text of it.
+        self.release_marks: set[int] = set()
+        if "此件" in raw:
+            self.release_marks = {
+                i for i in self.content if "此件" in self.text[i] and _RELEASE_RE.fullmatch(self.text[i])
+            }
 
     def before(self, i: int, limit: int) -> list[int]:
         """Up to `limit` content lines before line i, nearest first."""
-        k = self._position.get(i, self._insertion(i))
+        k = bisect_left(self.content, i)
         return self.content[max(0, k - limit):k][::-1]
 
     def after(self, i: int, limit: int) -> list[int]:
-        k = self._position.get(i)
-        start = k + 1 if k is not None else self._insertion(i)
+        start = bisect_right(self.content, i)
         return self.content[start:start + limit]
 
     def between(self, first: int, stop: int) -> list[int]:
         """Content lines i with first <= i < stop."""
         return self.content[bisect_left(self.content, first):bisect_left(self.content, stop)]
-
-    def _insertion(self, i: int) -> int:
-        return bisect_left(self.content, i)
 
 
 def _han_number(s: str) -> int:
@@ -139,7 +141,8 @@ def _anchor_number(text: str) -> str | None:
 def _is_org_line(text: str) -> bool:
     compact = text.replace(" ", "")
     return (
-        bool(_ORG_LINE_RE.fullmatch(text))
+        2 <= len(text) <= 60
+        and all_han(text.translate(_ORG_LINE_EXTRAS))
         and "关于" not in compact
         and compact[-1] in _ORG_SUFFIX
         and not _RELEASE_RE.fullmatch(compact)
@@ -154,7 +157,7 @@ def _title_before(lines: _Lines, anchor: int) -> list[int]:
     window: list[int] = []
     for i in lines.before(anchor, _TITLE_WINDOW):
         text = lines.text[i]
-        if _anchor_number(text) or _signing_date(text) or _RELEASE_RE.fullmatch(text) or _ends_with_stop(text):
+        if _anchor_number(text) or _signing_date(text) or i in lines.release_marks or _ends_with_stop(text):
             break
         window.append(i)
     for k, i in enumerate(window):
@@ -260,9 +263,10 @@ def _is_title_block(lines: _Lines, block: _TitleBlock) -> bool:
 def _find_blocks(lines: _Lines) -> tuple[list[_TitleBlock], set[int]]:
     """Title blocks in order, and the lines of title blocks reprinted for a 文号 already seen."""
     blocks: list[_TitleBlock] = []
-    for i in lines.content:
+    with_number_sign = [i for i in lines.content if "号" in lines.text[i]]  # every 文号 ends in 号
+    for i in with_number_sign:
         text = lines.text[i]
-        if len(text) > 30 or "号" not in text:
+        if len(text) > 30:
             continue
         number = _anchor_number(text)
         if number is None:
@@ -321,9 +325,22 @@ def _attach_signatures(lines: _Lines, groups: list[list[_TitleBlock]]) -> None:
 def _opening_strength(text: str) -> int:
     """2 for a paragraph that can only open a document (an addressee line `各县（市、区）人民政府…：`,
     `市政府研究决定：`, `第一章`), 1 for one that usually does (`为…`, `根据…`, `经…研究`), else 0."""
-    if (text[-1] in "：:" and len(text) < 150 and _ADDRESSEE_RE.search(text)) or _CHAPTER_RE.match(text):
+    if (text[-1] in "：:" and len(text) < 150 and _ADDRESSEE_RE.search(text)) or _opens_chapter(text):
         return 2
     return 1 if _OPENING_RE.match(text) else 0
+
+
+def _opens_chapter(text: str) -> bool:
+    """`第一章…`, `第一条…`, or one to six Han characters before `研究决定` (`市政府研究决定：`)."""
+    if text.startswith(("第一章", "第一条")):
+        return True
+    decided = text.find("研究决定", 1, 10)
+    return decided > 0 and all_han(text[:decided])
+
+
+def _is_red_head(text: str) -> bool:
+    """`衢州市人民政府办公室文件`: the banner above a document's 文号."""
+    return text.endswith("文件") and 2 <= len(text) - 2 <= 30 and all_han(text[:-2].replace(" ", ""))
 
 
 def _with_wrapped_end(lines: _Lines, i: int) -> str:
@@ -337,7 +354,7 @@ def _with_wrapped_end(lines: _Lines, i: int) -> str:
 
 def _previous_text_line(lines: _Lines, i: int) -> int | None:
     for j in lines.before(i, 3):
-        if not _RELEASE_RE.fullmatch(lines.text[j]):
+        if j not in lines.release_marks:
             return j
     return None
 
@@ -348,7 +365,7 @@ def _body_start(lines: _Lines, lower: int, title_start: int, attachments_due: bo
     then follow its signature). The title block closes the document's first page, so the document
     starts on that page: at its first line unless that line continues the previous document, else at
     the first paragraph on the page that opens a document, else at the title itself."""
-    region = [i for i in lines.between(lower, title_start) if not _RELEASE_RE.fullmatch(lines.text[i])]
+    region = [i for i in lines.between(lower, title_start) if i not in lines.release_marks]
     page_starts = [i for i in region if i in lines.layout.page_starts]
     if page_starts:
         region = region[region.index(page_starts[-1]):]
@@ -377,7 +394,7 @@ def _body_start(lines: _Lines, lower: int, title_start: int, attachments_due: bo
 def _split_on_release_marks(lines: _Lines, start: int, end: int, parts: int) -> list[int]:
     """Starts of the bodies of `parts` back-to-back notices printed before their title blocks; each body
     ends with a release mark （此件公开发布）. Falls back to one body for the first notice."""
-    marks = [i for i in lines.between(start, end) if _RELEASE_RE.fullmatch(lines.text[i])]
+    marks = [i for i in lines.between(start, end) if i in lines.release_marks]
     if len(marks) >= parts:
         return [start, *(lines.after(m, 1)[0] for m in marks[:parts - 1])]
     return [start] + [end] * (parts - 1)
@@ -387,9 +404,37 @@ def _attachments(text: str) -> list[str]:
     """Titles of the attached documents: the `附件：` list (one item per line or numbered on one line) and
     the titles a notice says it issues (`现将《…》印发给你们`), not the ones it cites (`根据《…》`)."""
     found: list[str] = []
+    # Only a line that holds 附件 or 印发 can add titles of itself (an attachment list then goes on over the
+    # lines after it): those lines are found from where the words occur, the others are not looked at.
+    starts = {text.rfind("\n", 0, at) + 1 for word in ("附件", "印发") for at in _occurrences(text, word)}
+    next_unread = 0
+    for start in sorted(starts):
+        if start >= next_unread:
+            next_unread = _read_attachment_lines(text, start, found)
+    return list(dict.fromkeys(found))
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where `word` occurs in `text`."""
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _read_attachment_lines(text: str, start: int, found: list[str]) -> int:
+    """Add the titles of the line starting at offset `start`, and of the lines after it while they go on an
+    attachment list it opens, to `found`; the offset of the first line not read."""
     in_list = False
-    for line in text.split("\n"):
-        match = _ATTACHMENT_LINE_RE.match(line)
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        line = text[start:end]
+        start = end + 1
+        match = _ATTACHMENT_LINE_RE.match(line) if line.startswith("附件") else None
         item_line = in_list and _ATTACHMENT_ITEM_RE.match(line)
         if match or item_line:
             items = _ATTACHMENT_ITEM_SPLIT_RE.split(match.group("items") if match else line)
@@ -398,12 +443,12 @@ def _attachments(text: str) -> list[str]:
         elif in_list and found and _WRAPPED_ITEM_END_RE.fullmatch(line) and not _ATTACHMENT_END_RE.search(found[-1]):
             found[-1] += line.strip("《》 ；;。")  # the wrapped end of the previous item
         else:
-            in_list = False
-            if _ISSUING_RE.search(line):
+            if "印发" in line and _ISSUING_RE.search(line):
                 issuing = _ISSUING_RE.split(line)[0]
                 found.extend(m.group(1) for m in _ISSUED_TITLES_RE.finditer(issuing) if not _CITING_RE.search(
                     issuing, max(0, m.start() - 3), m.start()))
-    return list(dict.fromkeys(found))
+            break
+    return start
 
 
 def _slice(
@@ -417,10 +462,11 @@ def _slice(
         block = group[index]
         for b in group:
             red_head = lines.before(b.anchor, 1)
-            if red_head and _RED_HEAD_RE.fullmatch(lines.text[red_head[0]]) and red_head[0] not in b.title_lines:
+            if red_head and _is_red_head(lines.text[red_head[0]]) and red_head[0] not in b.title_lines:
                 skip.add(red_head[0])
     body = lines.between(start, end + 1)
-    numbered = [(i + 1, lines.raw[i]) for i in body if i not in skip and not _RELEASE_RE.fullmatch(lines.text[i])]
+    skip |= lines.release_marks
+    numbered = [(i + 1, lines.raw[i]) for i in body if i not in skip]
     normalized = join_lines(numbered, lines.layout.full_width)
     last = body[-1] if body else start
     title = _title_text(lines, block.title_lines) if block else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from services.extract.model import Role, Unit
 from services.extract.officials import find_officials
@@ -46,6 +47,7 @@ class Table:
     warnings: list[str] = field(default_factory=list)
 
 
+@cache  # a table asks about the same few column names for every row
 def unit_role(column: str) -> Role | None:
     for pattern, role in _UNIT_COLUMN_ROLES:
         if pattern.search(column):
@@ -96,6 +98,8 @@ def _is_table_line(line: str) -> bool:
 def find_tab_tables(text: str, originals: dict[str, str] | None = None) -> list[Table]:
     """Every tab-separated table of `text`, in order. `originals` maps a line of `text` to the line as
     printed when normalisation trimmed it: leading and trailing empty cells place the others."""
+    if "\t" not in text:  # most documents: no table line, and `originals` only holds lines with tabs
+        return []
     tables: list[Table] = []
     block: list[tuple[str, int, int]] = []
     title: str | None = None

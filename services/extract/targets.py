@@ -56,6 +56,7 @@ _PRE_OP = dict(_PRE_OPS)
 _POST_OP: dict[str, TargetOp] = {"以上": ">=", "及以上": ">=", "以内": "<=", "以下": "<=", "左右": "~"}
 
 _DELIMITERS = "，,。；;：:、（）()\n"
+_UNDELIMITED_TAIL_RE = re.compile(rf"[^{_DELIMITERS}]*+\Z")  # where the text after the last delimiter starts
 _WINDOW = 10  # characters before a number searched for its qualifier
 _PHRASE_REACH = 40  # characters before a number its printed phrase (a target's `text`) may start
 # Words before the number that make it a subsidy, an award or a per-recipient cap, not a target.
@@ -75,11 +76,14 @@ _LEADING_MAGNITUDE_RE = re.compile(_MAGNITUDE)
 _AWARD_COUNT_RE = re.compile(r"(?:等功|嘉奖|奖|称号)[（(]$")
 _WHITE_RE = re.compile(r"\s+")
 _QUOTES = (("“", "”"), ("《", "》"), ("「", "」"), ("‘", "’"), ("〔", "〕"))
+_OPENING_QUOTE_RE = re.compile("|".join(left for left, _ in _QUOTES))
 
 
 def _inside_quotes(text: str, pos: int) -> bool:
     """Numbers inside “…” or 《…》 belong to names (`“5020”工程`, `“保4争5拼6”`); names are short."""
     floor = max(0, pos - 80)
+    if not _OPENING_QUOTE_RE.search(text, floor, pos):
+        return False  # most numbers: no quote opens before them
     return any(text.rfind(left, floor, pos) > text.rfind(right, floor, pos) for left, right in _QUOTES)
 
 
@@ -106,27 +110,26 @@ def _value(printed: str) -> float | int | None:
     return int(number) if number.is_integer() else number
 
 
+def _after_last_delimiter(text: str, begin: int, end: int) -> int:
+    """The offset just after the last delimiter in text[begin:end]; `begin` when there is none."""
+    return _UNDELIMITED_TAIL_RE.search(text, begin, end).start()
+
+
 def _window_start(text: str, start: int, floor: int) -> int:
     """Start of the text before a number where its qualifier may be: back to a delimiter, at most _WINDOW chars."""
-    begin = max(floor, start - _WINDOW)
-    for i in range(start - 1, begin - 1, -1):
-        if text[i] in _DELIMITERS:
-            return i + 1
-    return begin
+    return _after_last_delimiter(text, max(floor, start - _WINDOW), start)
 
 
 def _phrase_start(text: str, start: int, floor: int) -> int:
     """Start of the printed phrase a number ends: back to a delimiter or `floor`, at most _PHRASE_REACH chars."""
-    begin = max(floor, start - _PHRASE_REACH)
-    for i in range(start - 1, begin - 1, -1):
-        if text[i] in _DELIMITERS:
-            return i + 1
-    return begin
+    return _after_last_delimiter(text, max(floor, start - _PHRASE_REACH), start)
 
 
 def _bare_items(text: str, floor: int, start: int, magnitude: str) -> list[re.Match[str]]:
     """The `18万、20万、` printed right before `start` (same magnitude, nothing else in between)."""
     items: list[re.Match[str]] = []
+    if text[start - 1 : start] not in ("、", " ", "\t", "\u3000"):
+        return items  # an item list ends in `、` (and white space) right before the number
     cursor = start
     for item in reversed(list(_BARE_ITEM_RE.finditer(text, floor, start))):
         if item.end() != cursor or item["magnitude"] != magnitude:
@@ -165,6 +168,7 @@ def find_targets(text: str) -> list[Target]:
         window_start = _window_start(text, list_start, previous_end)
         window = text[window_start:list_start]
         word, op = _pre_op(window)
+        op_before = op
         continues_list = previous_op is not None and _LIST_GAP_RE.fullmatch(text, previous_end, list_start) is not None
         after_skipped = previous_skipped and _LIST_GAP_RE.fullmatch(text, previous_end, list_start) is not None
         tail = text[end:end + 6]
@@ -196,7 +200,7 @@ def find_targets(text: str) -> list[Target]:
                                                value=_value(item["num"]), unit=unit, op=op)))
             label_start = item.end()
         found.append((start, Target(text=_label(text, label_start, end), value=value, unit=unit, op=op)))
-        previous_end, previous_op = end, (op if not m["post"] else _pre_op(window)[1] or previous_op)
+        previous_end, previous_op = end, (op if not m["post"] else op_before or previous_op)
         previous_skipped = False
     if "分之" in text:
         found = sorted([*found, *_fractions(text)], key=lambda pair: pair[0])

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from services.extract.model import Role, Unit
 
@@ -16,6 +16,8 @@ _OPENERS = "（(〔[【"
 _CLOSERS = "）)〕]】"
 _WHITE_RE = re.compile(r"\s+")
 _CITY_PREFIX = "衢州市"
+# Next to this module (a plain path: importlib.resources costs more to import than loading the file).
+_DIRECTORY_FILE = Path(__file__).parent / "data" / "units.json"
 
 
 def lookup_key(name: str) -> str:
@@ -36,7 +38,7 @@ class UnitDirectory:
     @classmethod
     @lru_cache(maxsize=1)
     def load(cls) -> UnitDirectory:
-        raw = json.loads(resources.files("services.extract").joinpath("data/units.json").read_text("utf-8"))
+        raw = json.loads(_DIRECTORY_FILE.read_text("utf-8"))
         return cls.from_data(raw)
 
     @classmethod
@@ -106,6 +108,8 @@ _UNIT_SUFFIX_RE = re.compile(
     r"|街道|乡镇|县|区)(?:[（(][^（）()]{1,12}[）)])?$"
 )
 _LIST_SEPARATORS = "、，,；;"
+_SEPARATORS_TO_COMMA = str.maketrans(dict.fromkeys(_LIST_SEPARATORS, "、"))
+_SEPARATORS_TO_SPACE = str.maketrans(dict.fromkeys(_LIST_SEPARATORS, " "))
 _TRAILING_ETC_RE = re.compile(r"(?:等(?:单位|部门)?|及其他.*)$")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _LEAD_MARK_RE = re.compile(r"[（(]牵头(?:单位|部门)?[）)]$")
@@ -146,7 +150,7 @@ _PROSE_RE = re.compile(
 _PROSE_ROLES: dict[str, Role] = {"负责": "responsible", "牵头": "lead", "会同": "lead", "配合": "support"}
 # A prose match starts at the text's start or after punctuation and never spans punctuation, so it can only
 # start a run of text between punctuation that holds one of the verbs: only those runs are tried.
-_PROSE_RUN_RE = re.compile(r"[^。；;，,：:\n]+")
+_PROSE_BREAKS = "。；;，,：:\n"
 _PROSE_VERB_RE = re.compile("|".join(_PROSE_ROLES))
 # Words that make a stretch before the verb a sentence, not a name (设在市金融办，负责…; 由…; 市民政局要…;
 # 支持鼓励市级医院牵头…; 坚持各级党委…).
@@ -161,6 +165,8 @@ _FIRST_IS_LEAD_RE = re.compile(r"列(?:第一位|首位)(?:的|者)?为牵头(?:
 
 def label_offsets(text: str) -> list[int]:
     """Where `text` prints a responsibility label (`责任单位：`, `牵头单位:` …)."""
+    if "单位" not in text and "部门" not in text:  # every label ends in one of them
+        return []
     return [match.start() for match in _LABEL_RE.finditer(text)]
 
 
@@ -176,37 +182,49 @@ def _is_whole_name(piece: str) -> bool:
 def split_unit_list(text: str, *, on_space: bool = False) -> list[str]:
     """Unit names of a printed list: split on 、，； (and white space for table cells), never inside brackets."""
     names: list[str] = []
-    depth = 0
-    current: list[str] = []
-
-    def flush() -> None:
-        raw = "".join(current)
-        pieces = raw.split()
+    for item in _list_items(text, on_space):
+        pieces = item.split()
         # `市发改委 市财政局`: names parted by a space, not a wrap inside one name (`市 人力 社保局`, `市委 宣传部`).
         if len(pieces) > 1 and all(_is_whole_name(piece) for piece in pieces):
             names.extend(name for name in map(clean_unit_name, pieces) if name)
         else:
-            name = clean_unit_name(raw)
+            name = clean_unit_name(item)
             if name:
                 names.append(name)
-        current.clear()
+    return names
 
+
+def _list_items(text: str, on_space: bool) -> list[str]:
+    """The printed items of a list, split on the separators outside brackets (empty items included)."""
+    if not any(opener in text for opener in _OPENERS):  # the common case: str methods do it all
+        if on_space:
+            return text.translate(_SEPARATORS_TO_SPACE).split()
+        return text.translate(_SEPARATORS_TO_COMMA).split("、")
+    items: list[str] = []
+    depth = 0
+    current: list[str] = []
     for char in text:
         if char in _OPENERS:
             depth += 1
         elif char in _CLOSERS:
             depth = max(depth - 1, 0)
         if depth == 0 and (char in _LIST_SEPARATORS or (on_space and char.isspace())):
-            flush()
+            items.append("".join(current))
+            current.clear()
             continue
         current.append(char)
-    flush()
-    return names
+    items.append("".join(current))
+    return items
 
 
 def clean_unit_name(raw: str) -> str | None:
     """A printed name without white space, trailing 等 or stray punctuation; None if it names nothing."""
-    name = _TRAILING_ETC_RE.sub("", _ALSO_CALLED_RE.sub("", _WHITE_RE.sub("", raw)).strip("。：:．."))
+    name = "".join(raw.split())  # no white space
+    if "简称" in name:  # each regex only where its words are: most names have none
+        name = _ALSO_CALLED_RE.sub("", name)
+    name = name.strip("。：:．.")
+    if "等" in name or "及其他" in name:
+        name = _TRAILING_ETC_RE.sub("", name)
     if name.count("“") != name.count("”"):  # a quote left over from the sentence, not part of a name
         name = name.strip("“”")
     if name.startswith(("（", "(")) and name.endswith(("）", ")")):
@@ -240,7 +258,7 @@ def looks_like_unit(name: str, directory: UnitDirectory) -> bool:
 
 def make_unit(name: str, role: Role, directory: UnitDirectory) -> Unit:
     """The unit `name` denotes; `市发改委（牵头）` in a list is 市发改委 leading."""
-    marked = _LEAD_MARK_RE.search(name)
+    marked = _LEAD_MARK_RE.search(name) if "牵头" in name else None
     if marked and marked.start() > 0:
         name, role = name[: marked.start()], "lead"
     return Unit(name=name, role=role, canonical=directory.canonical(name))
@@ -249,39 +267,54 @@ def make_unit(name: str, role: Role, directory: UnitDirectory) -> Unit:
 def find_units(text: str, directory: UnitDirectory, *, first_is_lead: bool = False) -> list[Unit]:
     """Every unit `text` assigns, with its role, in order of appearance, each (name, role) once."""
     found: list[tuple[int, Unit]] = []
-    for match in _LABEL_RE.finditer(text):
-        role = _LABEL_ROLES[match.group("label").removeprefix("决策")]
-        names = split_unit_list(_label_content(text, match.end()))
-        for index, name in enumerate(names):
-            unit_role: Role = "lead" if first_is_lead and role == "responsible" and index == 0 else role
-            found.append((match.start(), make_unit(name, unit_role, directory)))
-    for match in _BY_RE.finditer(text):
-        role: Role = "responsible" if match.group("verb") in {"负责", "协调"} else "lead"
-        found.extend((match.start(), unit) for unit in _named_units(match.group("body"), role, directory))
-    for match in _SEATED_RE.finditer(text):
-        found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "responsible", directory))
-    for match in _TOGETHER_WITH_RE.finditer(text):
-        found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "support", directory))
+    # Each pattern is tried only when its key word is in the text: most clause texts hold few of them.
+    if "单位" in text or "部门" in text:  # every label ends in one of them
+        for match in _LABEL_RE.finditer(text):
+            role = _LABEL_ROLES[match.group("label").removeprefix("决策")]
+            names = split_unit_list(_label_content(text, match.end()))
+            for index, name in enumerate(names):
+                unit_role: Role = "lead" if first_is_lead and role == "responsible" and index == 0 else role
+                found.append((match.start(), make_unit(name, unit_role, directory)))
+    if "由" in text:
+        for match in _BY_RE.finditer(text):
+            role: Role = "responsible" if match.group("verb") in {"负责", "协调"} else "lead"
+            found.extend((match.start(), unit) for unit in _named_units(match.group("body"), role, directory))
+    if "设在" in text:
+        for match in _SEATED_RE.finditer(text):
+            found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "responsible", directory))
+    if "会同" in text:
+        for match in _TOGETHER_WITH_RE.finditer(text):
+            found.extend((match.start(), unit) for unit in _named_units(match.group("body"), "support", directory))
     for match in _prose_matches(text):
         body = _LEADING_NUMBER_RE.sub("", match.group("body"))
         if not _NOT_A_NAME_RE.search(body):
             role = _PROSE_ROLES[match.group("verb")]
             found.extend((match.start(), unit) for unit in _named_units(body, role, directory))
+    if not found:
+        return []
     found.sort(key=lambda pair: pair[0])
     return dedupe_units(unit for _, unit in found)
 
 
 def _prose_matches(text: str) -> list[re.Match[str]]:
     """What `_PROSE_RE.finditer(text)` yields, trying only the runs that hold a verb."""
-    if not _PROSE_VERB_RE.search(text):
-        return []
-    found = []
-    for run in _PROSE_RUN_RE.finditer(text):
-        if _PROSE_VERB_RE.search(run.group()):
-            match = _PROSE_RE.match(text, run.start())
+    found: list[re.Match[str]] = []
+    if not any(verb in text for verb in _PROSE_ROLES):  # str search is quicker than the regex's
+        return found
+    tried = -1  # start of the last run tried
+    for verb in _PROSE_VERB_RE.finditer(text):
+        start = _run_start(text, verb.start())
+        if start != tried:  # a run holding several verbs is tried once
+            tried = start
+            match = _PROSE_RE.match(text, start)
             if match:
                 found.append(match)
     return found
+
+
+def _run_start(text: str, position: int) -> int:
+    """Start of the run of text between punctuation that holds `position`."""
+    return max(text.rfind(char, 0, position) for char in _PROSE_BREAKS) + 1
 
 
 def _named_units(body: str, role: Role, directory: UnitDirectory) -> list[Unit]:

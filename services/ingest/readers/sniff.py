@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,6 +51,8 @@ def sniff_media_type(data: bytes) -> str:
 
 
 def _zip_media_type(data: bytes) -> str:
+    import zipfile  # here, not at the top: only ZIP-based files need it, and it is slow to import
+
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError):

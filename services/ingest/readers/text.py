@@ -24,6 +24,7 @@ _MAX_CONTROL_SHARE = 0.01
 _REPLACEMENT = "\ufffd"
 _MAX_DAMAGED_SHARE = 0.001
 _DAMAGE_ALLOWANCE = 3  # a character cut in two replaces up to three bytes
+_LINE_BREAK_CHARS = "\r\u2028\u2029\x85"
 _LINE_BREAK_RE = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
@@ -74,4 +75,7 @@ def _canonical_encoding(name: str | None) -> str | None:
 
 
 def normalize_line_breaks(text: str) -> str:
+    # Most text has nothing to replace; looking for the characters first is far cheaper than the regex scan.
+    if not any(char in text for char in _LINE_BREAK_CHARS):
+        return text
     return _LINE_BREAK_RE.sub("\n", text)

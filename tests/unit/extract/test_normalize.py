@@ -3,7 +3,6 @@ each normalised line mapped back to its source line; clean text keeps its conten
 from __future__ import annotations
 
 import re
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -165,9 +164,10 @@ def test_line_map_points_at_source_lines(corpus_dir) -> None:
         assert text.startswith(first.replace(" ", "")) or text.startswith(first)
 
 
-def test_whole_corpus_is_fast(corpus_dir) -> None:
-    raws = [path.read_text(encoding="utf-8") for path in sorted(corpus_dir.glob("*.txt"))]
-    started = time.process_time()
-    for raw in raws:
-        normalize(raw)
-    assert time.process_time() - started < 3.0  # CPU time, ~0.35 s here; generous for CI
+def test_item_number_before_a_date_starts_a_paragraph() -> None:
+    # `10．3月20日前…`: a full-width ． always ends an item number, even before a digit (as outline.py reads it),
+    # so the line is not a wrap of the unit line above, however long that is.
+    raw = ("9．年底前完成城镇老旧小区改造120个，加装电梯数量达到80台以上。\n"
+           "责任单位：市住建局、市自然资源和规划局、市财政局，各县（市、区）政府\n"
+           "10．3月20日前新建社区卫生服务站12个，覆盖率达到95%以上。\n")
+    assert normalize(raw).text.split("\n")[-1].startswith("10．3月20日前")
