@@ -31,7 +31,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from raw_limits import measure as measure_raw_limits  # noqa: E402  (this script's own folder)
+from raw_limits import scratch_servers  # noqa: E402
 from synthetic import Notice, notice, printed_unit_names  # noqa: E402
 
 SUBSCRIBED_UNIT = "龙游县人民政府"  # a member of COUNTY_GROUP
@@ -387,26 +387,17 @@ def main() -> None:
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("--log", type=Path, default=None, help="directory to keep the system's JSON logs in")
     args = parser.parse_args()
-    from services.registry.migrate import upgrade
-    from services.runtime.embedded import start_nats, start_postgres
-
-    work = Path(tempfile.mkdtemp(prefix="duban-pipeline-"))
-    work.chmod(0o755)  # as root, postgres runs as an unprivileged user that must reach its data dir
-    nats, postgres = start_nats(work / "nats"), start_postgres(work / "pg")
-    try:
-        upgrade(postgres.url)
-        report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"),
-                  "command": " ".join(["bench/pipeline.py", *sys.argv[1:]]),
-                  **asyncio.run(bench(args, nats.url, postgres.url, work,
-                                     {"nats-server": nats.process.pid, "postgres": postgres.process.pid}))}
-    finally:
-        nats.stop()
-        postgres.stop()
-        if args.log:
-            args.log.mkdir(parents=True, exist_ok=True)
-            for log in work.glob("system-*.log"):
-                shutil.copy(log, args.log / log.name)
-        shutil.rmtree(work, ignore_errors=True)
+    with scratch_servers("duban-pipeline-") as (work, nats, postgres):
+        try:
+            report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"),
+                      "command": " ".join(["bench/pipeline.py", *sys.argv[1:]]),
+                      **asyncio.run(bench(args, nats.url, postgres.url, work,
+                                         {"nats-server": nats.process.pid, "postgres": postgres.process.pid}))}
+        finally:
+            if args.log:
+                args.log.mkdir(parents=True, exist_ok=True)
+                for log in work.glob("system-*.log"):
+                    shutil.copy(log, args.log / log.name)
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.report:
         args.report.write_text(text + "\n")

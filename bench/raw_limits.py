@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -100,24 +101,32 @@ async def measure(nats_url: str, database_url: str, *, messages: int, size: int,
             "postgres_copy": await copy_rate(database_url, rows)}
 
 
+@contextmanager
+def scratch_servers(prefix: str):
+    """nats-server and a migrated PostgreSQL under a fresh /tmp directory, removed afterwards.
+    Yields (work directory, nats, postgres)."""
+    from services.registry.migrate import upgrade
+
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    work.chmod(0o755)  # as root, postgres runs as an unprivileged user that must reach its data dir
+    nats, postgres = start_nats(work / "nats"), start_postgres(work / "pg")
+    try:
+        upgrade(postgres.url)
+        yield work, nats, postgres
+    finally:
+        nats.stop()
+        postgres.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--size", type=int, default=4096, help="bytes per message")
     parser.add_argument("--rows", type=int, default=200000, help="rows per table")
     args = parser.parse_args()
-    from services.registry.migrate import upgrade
-
-    work = Path(tempfile.mkdtemp(prefix="duban-raw-"))
-    work.chmod(0o755)  # as root, postgres runs as an unprivileged user that must reach its data dir
-    nats, postgres = start_nats(work / "nats"), start_postgres(work / "pg")
-    try:
-        upgrade(postgres.url)
+    with scratch_servers("duban-raw-") as (_, nats, postgres):
         report = asyncio.run(measure(nats.url, postgres.url, messages=args.messages, size=args.size, rows=args.rows))
-    finally:
-        nats.stop()
-        postgres.stop()
-        shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2))
 
 

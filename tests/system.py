@@ -17,7 +17,6 @@ async def running_system(data_dir: Path, database_url: str, database_name: str,
     migrated database, and the named components serving gRPC on a free port. Yields the gRPC address."""
     from services.cli import _components
     from services.registry.migrate import upgrade
-    from services.runtime.app import run
     from services.runtime.config import Settings
 
     nats = start_nats(data_dir / "nats")
@@ -28,17 +27,27 @@ async def running_system(data_dir: Path, database_url: str, database_name: str,
         settings = Settings.from_env({"DUBAN_NATS_URL": nats.url, "DUBAN_DATABASE_URL": url,
                                       "DUBAN_GRPC_PORT": str(port), "DUBAN_METRICS_PORT": "0",
                                       "DUBAN_WEBHOOK_ALLOW": "127.0.0.0/8", **(extra_env or {})})
-        ready, stop = asyncio.Event(), asyncio.Event()
-        task = asyncio.create_task(run(_components(list(components)), settings, ready=ready, stop=stop))
-        waiter = asyncio.create_task(ready.wait())
-        await asyncio.wait([task, waiter], timeout=60, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            task.result()
-        assert ready.is_set(), "system did not become ready in 60 s"
-        try:
+        async with serving(_components(list(components)), settings):
             yield f"127.0.0.1:{port}"
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=30)
     finally:
         nats.stop()
+
+
+@asynccontextmanager
+async def serving(components: list, settings):
+    """`components` running under `settings` (services.runtime.app.run) from ready until the block ends."""
+    from services.runtime.app import run
+
+    ready, stop = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run(components, settings, ready=ready, stop=stop))
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait([task, waiter], timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # it failed to start: its error, not a timeout
+    waiter.cancel()
+    assert ready.is_set(), "components did not become ready in 60 s"
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)

@@ -23,6 +23,7 @@ from services.runtime.embedded import (
     start_postgres,
 )
 from tests.conftest import create_database
+from tests.system import serving
 
 _names = itertools.count(1)
 
@@ -89,7 +90,6 @@ async def fresh_database(database_url: str, prefix: str) -> str:
 async def running(nats_url: str, database_url: str, components, extra_env: dict[str, str] | None = None):
     """`components` (names or Component objects) serving gRPC on a free port; yields the address."""
     from services.cli import _components
-    from services.runtime.app import run
     from services.runtime.config import Settings
 
     objects = [c for c in components if not isinstance(c, str)] + _components(
@@ -99,18 +99,8 @@ async def running(nats_url: str, database_url: str, components, extra_env: dict[
                                   "DUBAN_GRPC_PORT": str(port), "DUBAN_METRICS_PORT": "0",
                                   "DUBAN_MAX_DELIVER": "3", "DUBAN_WEBHOOK_ALLOW": "127.0.0.0/8",
                                   **(extra_env or {})})
-    ready, stop = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run(objects, settings, ready=ready, stop=stop))
-    waiter = asyncio.create_task(ready.wait())
-    await asyncio.wait([task, waiter], timeout=60, return_when=asyncio.FIRST_COMPLETED)
-    if task.done():
-        task.result()
-    assert ready.is_set(), "components did not become ready in 60 s"
-    try:
+    async with serving(objects, settings):
         yield f"127.0.0.1:{port}"
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=30)
 
 
 def document_text(n: int, year: int = 2031) -> str:

@@ -22,6 +22,7 @@ import pytest
 
 from services.runtime.embedded import free_port, start_nats
 from tests.conftest import REPO_ROOT, create_database
+from tests.system import serving
 
 TODAY = date(2026, 7, 1)  # the examples' 6月底前 deadlines are overdue, later ones green
 READ_TOKEN, INGEST_TOKEN, ADMIN_TOKEN = "web-test-read", "web-test-ingest", "web-test-admin"
@@ -89,7 +90,6 @@ async def _running_system(database_url: str):
     from services.cli import _components
     from services.ingest.client import ingest_paths
     from services.registry.migrate import upgrade
-    from services.runtime.app import run
     from services.runtime.config import Settings
     from services.web.component import WebComponent
 
@@ -109,27 +109,19 @@ async def _running_system(database_url: str):
             "DUBAN_API_TOKENS": f"{READ_TOKEN}=read;{INGEST_TOKEN}=ingest;{ADMIN_TOKEN}=admin"})
         components = [*_components(["ingest", "extract", "registry", "notify"]),
                       WebComponent(host="127.0.0.1", clock=lambda: TODAY)]
-        ready, stop = asyncio.Event(), asyncio.Event()
-        task = asyncio.create_task(run(components, settings, ready=ready, stop=stop))
-        waiter = asyncio.create_task(ready.wait())
-        await asyncio.wait([task, waiter], timeout=60, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            task.result()
-        assert ready.is_set(), "system did not become ready in 60 s"
-        webhooks: queue.Queue = queue.Queue()
-        receiver = await _webhook_receiver(webhooks)
-        try:
-            address = f"127.0.0.1:{grpc_port}"
-            await _subscribe(address, SUBSCRIBED_UNIT, f"http://127.0.0.1:{receiver.addresses[0][1]}/hook")
-            repealed = data_dir / "qzf-2022-9.txt"
-            repealed.write_text(REPEALED_DOCUMENT, encoding="utf-8")
-            results = await ingest_paths(address, [*EXAMPLES, repealed], wait=True, timeout=60, token=INGEST_TOKEN)
-            assert all(r.ok for r in results), results
-            yield WebSystem(address, base_url, webhooks)
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=30)
-            await receiver.cleanup()
+        async with serving(components, settings):
+            webhooks: queue.Queue = queue.Queue()
+            receiver = await _webhook_receiver(webhooks)
+            try:
+                address = f"127.0.0.1:{grpc_port}"
+                await _subscribe(address, SUBSCRIBED_UNIT, f"http://127.0.0.1:{receiver.addresses[0][1]}/hook")
+                repealed = data_dir / "qzf-2022-9.txt"
+                repealed.write_text(REPEALED_DOCUMENT, encoding="utf-8")
+                results = await ingest_paths(address, [*EXAMPLES, repealed], wait=True, timeout=60, token=INGEST_TOKEN)
+                assert all(r.ok for r in results), results
+                yield WebSystem(address, base_url, webhooks)
+            finally:
+                await receiver.cleanup()
     finally:
         if saved_base is None:
             os.environ.pop("DUBAN_WEB_BASE_URL", None)
