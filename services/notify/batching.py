@@ -9,10 +9,10 @@ FOR UPDATE SKIP LOCKED, so replicas never send the same digest twice.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from datetime import datetime, timedelta
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -57,7 +57,7 @@ async def record_assignment(conn: AsyncConnection, event: dict, now: datetime) -
             "received_at) VALUES (:sub, :event, :doc, :version, CAST(:item AS jsonb), :now) "
             "ON CONFLICT DO NOTHING"),
             {"sub": subscription.id, "event": event["id"], "doc": document["id"],
-             "version": document.get("version") or 0, "item": json.dumps(stored, ensure_ascii=False), "now": now})
+             "version": document.get("version") or 0, "item": orjson.dumps(stored).decode(), "now": now})
         queued += result.rowcount
     return queued
 

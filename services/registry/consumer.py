@@ -1,10 +1,10 @@
 """Handlers for the registry's two consumers: extraction results, and dead letters about submitted files."""
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
+import orjson
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,7 +21,7 @@ DEADLETTER_STAGES_ABOUT_FILES = ("extract", "registry")  # dead letters whose me
 
 def parse_extracted(data: bytes) -> dict:
     try:
-        event = json.loads(data)
+        event = orjson.loads(data)
     except ValueError as exc:
         raise PoisonMessage(f"extracted event is not JSON: {exc}") from exc
     if not isinstance(event, dict) or not isinstance(event.get("doc_id"), str) or not event["doc_id"]:
@@ -46,7 +46,7 @@ async def load_documents(js: JetStreamContext, event: dict) -> list:
         raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not in the object store") \
             from exc
     try:
-        documents = json.loads(stored.data)
+        documents = orjson.loads(stored.data)
     except ValueError as exc:
         raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not JSON: {exc}") from exc
     if not isinstance(documents, list):
@@ -86,8 +86,8 @@ def deadletter_handler(engine: AsyncEngine):
     async def handle(msg) -> None:
         stage = msg.subject.rsplit(".", 1)[-1]
         try:
-            letter = json.loads(msg.data)
-            original = json.loads(letter.get("data") or "{}")
+            letter = orjson.loads(msg.data)
+            original = orjson.loads(letter.get("data") or "{}")
         except (ValueError, AttributeError):
             return  # not ours to judge: never dead-letter a dead letter
         doc_id = original.get("doc_id") if isinstance(original, dict) else None

@@ -15,10 +15,10 @@ NATS duplicate window (and consumers' unique keys) drop the copy.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -97,7 +97,7 @@ class _EventMaker:
     def __call__(self, subject: str, identity: str, **fields) -> Event:
         event_id = hashlib.sha256(f"{subject}|{identity}".encode()).hexdigest()[:32]
         payload = {"id": event_id, "type": subject, "time": self._time, "document": self._document, **fields}
-        return Event(event_id, subject, json.dumps(payload, ensure_ascii=False))
+        return Event(event_id, subject, orjson.dumps(payload).decode())
 
 
 def diff_events(document: DocumentRef, old: tuple[dict, dict], new: tuple[dict, dict]) -> list[Event]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+
 import logging
 from dataclasses import dataclass
 from datetime import date
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -210,7 +212,7 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
     await conn.execute(text(
         "INSERT INTO document_versions (document_id, version, content_hash, extractor_version, source_doc_id, "
         "source_file, payload) VALUES (:id, :version, :hash, :extractor, :source_doc_id, :source_file, "
-        "CAST(:payload AS jsonb))"), {**params, "payload": json.dumps(document, ensure_ascii=False)})
+        "CAST(:payload AS jsonb))"), {**params, "payload": orjson.dumps(document).decode()})
     if current is not None:
         for table in ("clauses", "responsibilities", "deadlines", "targets", "relations"):
             await conn.execute(text(f"DELETE FROM {table} WHERE document_id = :id"), {"id": document_id})

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import nats
+import orjson
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import (AckPolicy, ConsumerConfig, ObjectStoreConfig, RetentionPolicy, StorageType,
@@ -79,11 +79,14 @@ def nats_probe(nc: Client, js: JetStreamContext):
     return probe
 
 
-async def publish_json(js: JetStreamContext, subject: str, payload: dict[str, Any], msg_id: str,
+async def publish_json(js: JetStreamContext, subject: str, payload: dict[str, Any] | bytes, msg_id: str,
                        headers: dict[str, str] | None = None) -> bool:
-    """Publish with Nats-Msg-Id so a retried publish is deduplicated; returns False for a duplicate."""
+    """Publish with Nats-Msg-Id so a retried publish is deduplicated; returns False for a duplicate.
+
+    `payload` is a dict, or its JSON already encoded (a caller that had to measure it)."""
     outgoing = inject_headers({"Nats-Msg-Id": msg_id, **(headers or {})})
-    ack = await js.publish(subject, json.dumps(payload, ensure_ascii=False).encode(), headers=outgoing)
+    data = payload if isinstance(payload, bytes) else orjson.dumps(payload)
+    ack = await js.publish(subject, data, headers=outgoing)
     return not ack.duplicate
 
 
