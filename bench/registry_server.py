@@ -8,7 +8,7 @@ import grpc
 
 from duban.registry.v1 import registry_pb2_grpc
 from services.registry.api import RegistryServicer
-from services.registry.queries import open_read_pool
+from services.runtime.db import open_read_pool
 from services.registry.units import load_directory
 
 

@@ -7,11 +7,13 @@ Everything they decide is written to PostgreSQL first, so any replica can pick u
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from collections.abc import Sequence
 from datetime import timedelta
+
+import asyncpg
+import orjson
 
 from duban.notify.v1 import notify_pb2_grpc
 from services.notify import subscriptions
@@ -27,6 +29,7 @@ from services.registry.units import load_directory
 from services.runtime import bus
 from services.runtime.app import Context
 from services.runtime.config import ConfigError
+from services.runtime.db import open_read_pool
 from services.web.urls import web_base_url
 
 log = logging.getLogger("duban.notify")
@@ -55,6 +58,7 @@ class NotifyComponent:
         self.rng = rng
         self.deliveries_waiting = asyncio.Event()  # set when a delivery was recorded: dispatch now
         self._webhook: WebhookSender | None = None
+        self._read_pool: asyncpg.Pool | None = None
 
     async def start(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -62,6 +66,7 @@ class NotifyComponent:
         self.web_base = web_base_url()
         async with ctx.engine.begin() as conn:
             await subscriptions.refresh_match_keys(conn, directory)
+        self._read_pool = await open_read_pool(ctx.settings.database_url, size=4)
         notify_pb2_grpc.add_NotifyServiceServicer_to_server(
             NotifyServicer(ctx.engine, directory, self.clock, self.deliveries_waiting.set), ctx.server)
 
@@ -85,11 +90,13 @@ class NotifyComponent:
 
     async def handle(self, msg) -> None:
         try:
-            event = json.loads(msg.data)
+            event = orjson.loads(msg.data)
         except ValueError as exc:
             raise bus.PoisonMessage(f"malformed registry event: {exc}") from exc
         if msg.subject == ASSIGNED:
             _require(event, "responsibility", msg.subject)
+            if await self._concerns_nobody(event["responsibility"]):
+                return
             async with self._ctx.engine.begin() as conn:
                 queued = await record_assignment(conn, event, self.clock.now())
             log.debug("assignment queued", extra={"event_id": event["id"], "subscriptions": queued})
@@ -100,6 +107,17 @@ class NotifyComponent:
                 if await record_notice(conn, event, self.clock.now(), self.web_base):
                     self.deliveries_waiting.set()
         # Other events (responsibility.removed, deadline.added) need no message: reminders read the tables.
+
+    async def _concerns_nobody(self, responsibility) -> bool:
+        """Most assignments concern no subscriber; settle those with one read instead of a transaction. Any doubt
+        (odd event, PostgreSQL trouble) answers False: the transactional path then decides, and reports."""
+        unit_key = responsibility.get("unit_key") if isinstance(responsibility, dict) else None
+        if not isinstance(unit_key, str):
+            return False
+        try:
+            return not await subscriptions.any_matching(self._read_pool, [unit_key])
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            return False
 
     async def _flush_loop(self) -> None:
         quiet = timedelta(seconds=self.digest_quiet)
@@ -115,6 +133,8 @@ class NotifyComponent:
     async def close(self) -> None:
         if self._webhook is not None:
             await self._webhook.close()
+        if self._read_pool is not None:
+            await self._read_pool.close()
 
 
 def _require(event, field: str, subject: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -151,6 +152,13 @@ async def matching(conn: AsyncConnection, unit_keys: Sequence[str]) -> list[Subs
         f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE match_keys && CAST(:keys AS text[]) ORDER BY id"),
         {"keys": list(unit_keys)})).all()
     return [_from_row(r) for r in rows]
+
+
+async def any_matching(pool: asyncpg.Pool, unit_keys: Sequence[str]) -> bool:
+    """Whether any subscription is concerned by a responsibility stored under `unit_keys`: one lean read, so the
+    many events that concern no subscriber need no transaction."""
+    return await pool.fetchval("SELECT EXISTS (SELECT 1 FROM notify_subscriptions WHERE match_keys && $1::text[])",
+                               list(unit_keys))
 
 
 async def update(conn: AsyncConnection, subscription_id: int, spec: SubscriptionSpec, mask: Sequence[str],

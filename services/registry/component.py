@@ -9,7 +9,7 @@ from typing import ClassVar
 from duban.registry.v1 import registry_pb2, registry_pb2_grpc
 from services.registry.api import RegistryServicer
 from services.registry.consumer import deadletter_handler, extracted_handler
-from services.registry.queries import open_read_pool
+from services.runtime.db import open_read_pool
 from services.registry.relay import run_relay
 from services.registry.units import load_directory, sync_units
 from services.runtime import bus

@@ -22,27 +22,6 @@ DOCUMENT_COLUMNS = ("id, doc_number, title, issuers, signed_date, effective_date
                     "status_changed_by")
 
 
-class Row(asyncpg.Record):
-    """Rows with attribute access (row.doc_number), like SQLAlchemy's."""
-
-    def __getattr__(self, name: str):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-class _ReadConnection(asyncpg.Connection):
-    def get_reset_query(self) -> str:
-        return ""  # read-only use: nothing to reset between borrowers, so save the round trip
-
-
-async def open_read_pool(database_url: str, size: int = 10) -> asyncpg.Pool:
-    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    return await asyncpg.create_pool(dsn, min_size=1, max_size=size, record_class=Row,
-                                     connection_class=_ReadConnection)
-
-
 def _bind(sql: str, params: dict) -> tuple:
     """`:name` placeholders → asyncpg's `$n`, with the values in order."""
     names: list[str] = []

@@ -104,3 +104,21 @@ async def test_new_version_digests_only_new_responsibilities(engine, directory, 
         counts = sorted((await conn.execute(text(
             "SELECT jsonb_array_length(payload->'data'->'responsibilities') FROM notify_deliveries"))).scalars())
     assert counts == [1, 2]
+
+
+async def test_lean_prefilter_agrees_with_matching(engine, notify_url, directory, clock, receiver):
+    """The one-read check that lets notify skip assignments nobody subscribed to says yes exactly where the
+    transactional match finds a subscription: the unit itself, and a member for its group's key."""
+    from services.runtime.db import open_read_pool
+    await _subscribe(engine, directory, clock, "龙游县人民政府", receiver.url + "/county")
+    pool = await open_read_pool(notify_url, size=1)
+    try:
+        for printed in ("龙游县人民政府", "各县（市、区）政府", "市财政局", "市数据局"):
+            key = directory.storage_key(printed, None)[0]
+            async with engine.connect() as conn:
+                expected = bool(await subscriptions.matching(conn, [key]))
+            assert await subscriptions.any_matching(pool, [key]) is expected, printed
+        assert await subscriptions.any_matching(pool, [directory.storage_key("各县（市、区）政府", None)[0]])
+        assert not await subscriptions.any_matching(pool, [directory.storage_key("市财政局", None)[0]])
+    finally:
+        await pool.close()

@@ -11,7 +11,7 @@ import pytest
 from duban.registry.v1 import registry_pb2 as pb
 from duban.registry.v1 import registry_pb2_grpc
 from services.registry.api import RegistryServicer
-from services.registry.queries import open_read_pool
+from services.runtime.db import open_read_pool
 from services.registry.store import store_extraction
 from tests.integration.registry.conftest import clause, work_plan
 
