@@ -278,6 +278,34 @@ async def traffic_per_document(nats_url: str, pool, documents: int) -> dict:
             "registry_rows_by_table": {t: round(n / documents, 2) for t, n in rows.items()}}
 
 
+CONSUMERS = (("DUBAN_DOCUMENTS", "extract"), ("DUBAN_EXTRACTED", "registry"), ("DUBAN_REGISTRY", "notify"))
+
+
+async def sample_backlogs(nats_url: str, stop: asyncio.Event, every: float = 1.0) -> dict:
+    """Each stage's backlog (messages waiting + delivered but not yet acked), sampled every `every` s until
+    `stop`: the stage whose backlog grows is the one that holds the pipeline back."""
+    import nats
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    samples: dict[str, list[int]] = {durable: [] for _, durable in CONSUMERS}
+    try:
+        while not stop.is_set():
+            for stream, durable in CONSUMERS:
+                try:
+                    info = await js.consumer_info(stream, durable)
+                except Exception:  # not created yet
+                    continue
+                samples[durable].append(info.num_pending + info.num_ack_pending)
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+            except asyncio.TimeoutError:
+                pass
+    finally:
+        await nc.close()
+    return {durable: {"mean": round(statistics.fmean(v), 1), "max": max(v)} if v else {}
+            for durable, v in samples.items()}
+
+
 async def _stream_names(js):
     for info in await js.streams_info():
         yield info.config.name
@@ -327,7 +355,11 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
             profilers = [start_profiler(c.process.pid, args.profile / f"{c.name}.collapsed") for c in children]
         pids = {**server_pids, **{c.name: c.process.pid for c in children}, "bench client": os.getpid()}
         cpu_before = cpu_seconds(pids)
+        sampling = asyncio.Event()
+        backlogs = asyncio.create_task(sample_backlogs(nats_url, sampling))
         load = await throughput(address, pool, items[:args.count], args.concurrency, args.timeout)
+        sampling.set()
+        load["backlog_messages"] = await backlogs
         load["cpu_share_of_wall"] = {name: round((used - cpu_before[name]) / load["seconds"], 2)
                                      for name, used in cpu_seconds(pids).items()}
         for profiler in profilers:

@@ -79,7 +79,7 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     nc = await bus.connect(settings.nats_url, name="duban-" + "+".join(c.name for c in components))
     js = nc.jetstream()
     await bus.ensure_streams(js, settings.nats_replicas)
-    engine = make_engine(settings.database_url) if needs_db else None
+    engine = make_engine(settings.database_url, settings.db_pool_size) if needs_db else None
 
     credentials = server_credentials()  # TLS when DUBAN_TLS_CERT_FILE / DUBAN_TLS_KEY_FILE are set
     server = grpc.aio.server(options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),

@@ -25,6 +25,13 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name}={value} must be at least 1")
+    return value
+
+
 def parse_api_tokens(raw: str) -> dict[str, frozenset[str]]:
     """`tok1=read,ingest;tok2=admin` → {token: scopes}. Empty → no tokens (open access)."""
     tokens: dict[str, frozenset[str]] = {}
@@ -54,6 +61,7 @@ class Settings:
     max_document_bytes: int = 50 * 1024 * 1024
     max_deliver: int = 5
     nats_replicas: int = 1
+    db_pool_size: int = 20
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, require_nats: bool = True,
@@ -84,4 +92,5 @@ class Settings:
             max_document_bytes=_int(env, "DUBAN_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024),
             max_deliver=_int(env, "DUBAN_MAX_DELIVER", 5),
             nats_replicas=_int(env, "DUBAN_NATS_REPLICAS", 1),
+            db_pool_size=_positive(env, "DUBAN_DB_POOL_SIZE", 20),
         )

@@ -7,11 +7,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 
-def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
+    """`pool_size` connections stay open; up to 10 more are opened under bursts and closed when returned. Keep
+    `pool_size` at least the process's concurrent transactions (each consumer handles a batch of 16 at once):
+    an overflow connection costs a new backend, TLS negotiation and type introspection each time."""
     url = database_url
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
 
 
 class Row(asyncpg.Record):
