@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -23,6 +23,7 @@ from services.notify.deliveries import pause, record, wants
 from services.notify.digest import ROLE_LABELS
 from services.notify.subscriptions import Subscription
 from services.registry.store import ROLE_NAMES
+from services.runtime.calendar import local_day
 from services.runtime.metrics import OVERDUE_DEADLINES, REMINDERS_SENT
 from services.web.status import LIGHT_LABELS, traffic_light
 from services.web.urls import document_url, unit_url
@@ -30,13 +31,8 @@ from services.web.urls import document_url, unit_url
 log = logging.getLogger("duban.notify.reminders")
 
 EVENT_TYPE = "deadline.reminder"
-CHINA = timezone(timedelta(hours=8))  # deadlines are days in China's calendar (no daylight saving)
 REMINDED_KINDS = ("due", "milestone", "period")  # a task's deadlines; not a document's effective/expiry dates
 MAX_LATE_DAYS = 60  # a reminder missed by more than this (notify was down) is not sent any more
-
-
-def local_day(now: datetime) -> date:
-    return now.astimezone(CHINA).date()
 
 
 def due_offset(due: date, today: date, offsets: Sequence[int]) -> int | None:

@@ -1,5 +1,6 @@
 """The registry as a Component of the process frame: gRPC RegistryService, the `registry` consumer of extraction
-results, a consumer of dead letters (to mark submissions failed), and the outbox relay."""
+results, a consumer of dead letters (to mark submissions failed), the outbox relay, and the job that applies
+repeals on the day they take effect."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +10,7 @@ from typing import ClassVar
 from duban.registry.v1 import registry_pb2, registry_pb2_grpc
 from services.registry.api import RegistryServicer
 from services.registry.consumer import deadletter_handler, extracted_handler
+from services.registry.lifecycle import run_lifecycle
 from services.runtime.db import open_read_pool
 from services.registry.relay import run_relay
 from services.registry.units import load_directory, sync_units
@@ -43,6 +45,7 @@ class RegistryComponent:
             subject=f"{bus.SUBJECT_DEADLETTER_PREFIX}.>", handler=deadletter_handler(ctx.engine), stop=ctx.stop,
             max_deliver=ctx.settings.max_deliver), "registry-deadletters")
         ctx.spawn(run_relay(ctx.engine, ctx.js, ctx.stop, wake_relay), "registry-outbox-relay")
+        ctx.spawn(run_lifecycle(ctx.engine, ctx.stop, wake_relay.set), "registry-lifecycle")
 
     async def close(self) -> None:
         if self._read_pool is not None:

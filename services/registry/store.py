@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.registry import events, submissions
 from services.registry.events import DeadlineFact, DocumentRef, ResponsibilityFact
 from services.registry.units import UnitDirectory
+from services.runtime.calendar import local_day
 
 log = logging.getLogger("duban.registry.store")
 
@@ -132,12 +133,16 @@ def build_rows(document_id: str, document: dict, directory: UnitDirectory, statu
 
 
 async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc_id: str, extractor_version: str,
-                           source_file: str, documents: list[dict]) -> list[StoredDocument]:
-    """Store every document of one extracted file and mark the submission registered, in one transaction."""
+                           source_file: str, documents: list[dict], today: date | None = None) -> list[StoredDocument]:
+    """Store every document of one extracted file and mark the submission registered, in one transaction.
+
+    `today` (default: the day in China) decides which repeals and expiries have taken effect; later ones are
+    applied on their day by lifecycle.apply_due_relations."""
+    today = today or local_day()
     async with engine.begin() as conn:
-        await _lock_document_numbers(conn, documents)
+        await lock_document_numbers(conn, documents)
         stored = [await _store_document(conn, directory, document, index, doc_id=doc_id, source_file=source_file,
-                                        extractor_version=extractor_version)
+                                        extractor_version=extractor_version, today=today)
                   for index, document in enumerate(documents)]
         await submissions.mark_registered(conn, doc_id=doc_id, source_file=source_file,
                                           doc_numbers=[d.doc_number for d in stored if d.doc_number],
@@ -145,7 +150,7 @@ async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc
     return stored
 
 
-async def _lock_document_numbers(conn: AsyncConnection, documents: list) -> None:
+async def lock_document_numbers(conn: AsyncConnection, documents: list) -> None:
     """Serialise transactions that touch the same document numbers, as a document or as a relation's target.
 
     Without it, a document and the one repealing it stored at the same moment (two registry replicas, or one
@@ -165,7 +170,7 @@ async def _lock_document_numbers(conn: AsyncConnection, documents: list) -> None
 
 
 async def _store_document(conn: AsyncConnection, directory: UnitDirectory, document: dict, index: int, *,
-                          doc_id: str, source_file: str, extractor_version: str) -> StoredDocument:
+                          doc_id: str, source_file: str, extractor_version: str, today: date) -> StoredDocument:
     if not isinstance(document, dict):
         raise MalformedExtraction("a document must be a JSON object")
     doc_number = document.get("doc_number") or None
@@ -183,7 +188,7 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
     version = 1 if current is None else current.version + 1
     status, changed_by = (current.status, None) if current is not None else ("in_force", None)
     if current is None and doc_number:
-        status, changed_by = await _status_from_earlier_relations(conn, doc_number)
+        status, changed_by = await _status_from_earlier_relations(conn, doc_number, today)
     ref = DocumentRef(document_id, doc_number, document.get("title"), version)
     rows = build_rows(document_id, document, directory, status)
     previous = await _current_facts(conn, document_id) if current is not None else ({}, {})
@@ -223,7 +228,7 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
     await copy_rows(conn, "relations", ("document_id", "type", "target_doc_number", "effective_date"), rows.relations)
 
     outbox = events.diff_events(ref, previous, (rows.responsibility_facts, rows.deadline_facts))
-    outbox += await _apply_relations(conn, ref, rows.relations)
+    outbox += await apply_relations(conn, ref, rows.relations, today)
     await events.write_outbox(conn, outbox)
     return StoredDocument(document_id, doc_number, version, True, len(outbox))
 
@@ -255,22 +260,32 @@ async def _current_facts(conn: AsyncConnection, document_id: str):
     return responsibilities, deadlines
 
 
-async def _status_from_earlier_relations(conn: AsyncConnection, doc_number: str) -> tuple[str, str | None]:
-    """A document registered after the one that repeals (or expires) it arrives already repealed."""
+async def _status_from_earlier_relations(conn: AsyncConnection, doc_number: str,
+                                         today: date) -> tuple[str, str | None]:
+    """A document registered after the one that repeals (or expires) it arrives already repealed, if that has
+    taken effect."""
     row = (await conn.execute(text(
         "SELECT r.type, d.doc_number FROM relations r JOIN documents d ON d.id = r.document_id "
-        "WHERE r.target_doc_number = :n AND r.type IN ('repeals', 'expires') ORDER BY r.type DESC LIMIT 1"),
-        {"n": doc_number})).one_or_none()
+        "WHERE r.target_doc_number = :n AND r.type IN ('repeals', 'expires') "
+        "AND (r.effective_date IS NULL OR r.effective_date <= :today) ORDER BY r.type DESC LIMIT 1"),
+        {"n": doc_number, "today": today})).one_or_none()
     return ("in_force", None) if row is None else (STATUS_BY_RELATION[row.type], row.doc_number)
 
 
-async def _apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: list[tuple]) -> list[events.Event]:
-    """Repeal or expire the documents this one names: status, open deadlines cancelled, responsibilities
-    cancelled, one `document.repealed` event each (an expiry is reported the same way, with its type)."""
+async def apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: list[tuple],
+                          today: date) -> list[events.Event]:
+    """Repeal or expire the documents this one names, where that has taken effect by `today`: status, open
+    deadlines cancelled, responsibilities cancelled, one `document.repealed` event each (an expiry is reported the
+    same way, with its type). A relation effective later waits for lifecycle.apply_due_relations: until then the
+    named document stays in force, its deadlines open and reminded."""
     out: list[events.Event] = []
     for _, rel_type, target_number, effective in relations:
         new_status = STATUS_BY_RELATION.get(rel_type)
         if new_status is None or target_number == ref.doc_number:
+            continue
+        if effective is not None and effective > today:
+            log.info("repeal takes effect later", extra={"document": ref.doc_number, "target": target_number,
+                                                         "effective_date": effective.isoformat()})
             continue
         target = (await conn.execute(text(
             "UPDATE documents SET status = :s, status_changed_by = :by, updated_at = now() "
