@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -141,12 +140,18 @@ async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc
     today = today or local_day()
     async with engine.begin() as conn:
         await lock_document_numbers(conn, documents)
-        stored = [await _store_document(conn, directory, document, index, doc_id=doc_id, source_file=source_file,
-                                        extractor_version=extractor_version, today=today)
-                  for index, document in enumerate(documents)]
+        stored, outbox = [], []
+        for index, document in enumerate(documents):
+            document_stored, document_events = await _store_document(
+                conn, directory, document, index, doc_id=doc_id, source_file=source_file,
+                extractor_version=extractor_version, today=today)
+            stored.append(document_stored)
+            outbox += document_events
         await submissions.mark_registered(conn, doc_id=doc_id, source_file=source_file,
                                           doc_numbers=[d.doc_number for d in stored if d.doc_number],
                                           extractor_version=extractor_version)
+        # Last: appending to the outbox takes the lock that serialises writers until commit.
+        await events.write_outbox(conn, outbox)
     return stored
 
 
@@ -170,7 +175,8 @@ async def lock_document_numbers(conn: AsyncConnection, documents: list) -> None:
 
 
 async def _store_document(conn: AsyncConnection, directory: UnitDirectory, document: dict, index: int, *,
-                          doc_id: str, source_file: str, extractor_version: str, today: date) -> StoredDocument:
+                          doc_id: str, source_file: str, extractor_version: str, today: date
+                          ) -> tuple[StoredDocument, list[events.Event]]:
     if not isinstance(document, dict):
         raise MalformedExtraction("a document must be a JSON object")
     doc_number = document.get("doc_number") or None
@@ -184,7 +190,7 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
             "SELECT 1 FROM document_versions WHERE document_id = :id AND content_hash = :h AND extractor_version = :v"),
             {"id": document_id, "h": digest, "v": extractor_version})
         if seen or version_key(extractor_version) < version_key(current.extractor_version):
-            return StoredDocument(document_id, doc_number, current.version, False, 0)
+            return StoredDocument(document_id, doc_number, current.version, False, 0), []
     version = 1 if current is None else current.version + 1
     status, changed_by = (current.status, None) if current is not None else ("in_force", None)
     if current is None and doc_number:
@@ -229,8 +235,7 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
 
     outbox = events.diff_events(ref, previous, (rows.responsibility_facts, rows.deadline_facts))
     outbox += await apply_relations(conn, ref, rows.relations, today)
-    await events.write_outbox(conn, outbox)
-    return StoredDocument(document_id, doc_number, version, True, len(outbox))
+    return StoredDocument(document_id, doc_number, version, True, len(outbox)), outbox
 
 
 async def copy_rows(conn: AsyncConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
