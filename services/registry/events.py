@@ -7,6 +7,8 @@ Subjects and payloads (JSON; every payload has `id` = Nats-Msg-Id, `type` = subj
   unit_keys}; `.changed` also has `previous` = {date, status} (status "removed" when the new version dropped it).
 - `duban.registry.document.repealed`: `repealed_by` = {id, doc_number, title, version}, `relation`
   ("repeals" or "expires"), `effective_date`, `cancelled_deadlines`.
+- `duban.registry.document.expired`: the document's own validity (有效期至) ended: `expiry_date`,
+  `cancelled_deadlines`.
 `document` = {id, doc_number, title, version}. Dates are ISO strings or null.
 
 Event ids are derived from (document, version, fact), so a replayed write produces the same ids and the
@@ -30,6 +32,7 @@ RESPONSIBILITY_REMOVED = f"{PREFIX}.responsibility.removed"
 DEADLINE_ADDED = f"{PREFIX}.deadline.added"
 DEADLINE_CHANGED = f"{PREFIX}.deadline.changed"
 DOCUMENT_REPEALED = f"{PREFIX}.document.repealed"
+DOCUMENT_EXPIRED = f"{PREFIX}.document.expired"
 OUTBOX_LOCK = 4_242_003  # pg_advisory_xact_lock key serialising outbox appends
 
 
@@ -128,6 +131,11 @@ def repealed_event(target: DocumentRef, by: DocumentRef, relation: str, effectiv
     return _EventMaker(target)(DOCUMENT_REPEALED, f"{target.id}|{by.id}|{relation}", repealed_by=by.as_json(),
                                relation=relation, effective_date=_iso(effective),
                                cancelled_deadlines=cancelled_deadlines)
+
+
+def expired_event(document: DocumentRef, expiry: date, cancelled_deadlines: int) -> Event:
+    return _EventMaker(document)(DOCUMENT_EXPIRED, f"{document.id}|expired|{expiry.isoformat()}",
+                                 expiry_date=expiry.isoformat(), cancelled_deadlines=cancelled_deadlines)
 
 
 async def write_outbox(conn: AsyncConnection, events: list[Event]) -> None:

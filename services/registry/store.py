@@ -195,6 +195,9 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
     status, changed_by = (current.status, None) if current is not None else ("in_force", None)
     if current is None and doc_number:
         status, changed_by = await _status_from_earlier_relations(conn, doc_number, today)
+    expiry = iso_date(document.get("expiry_date"), "expiry_date")
+    if status == "in_force" and expiry is not None and expiry < today:
+        status = "expired"  # its validity (有效期至) ended before it arrived: no open deadlines, no reminders
     ref = DocumentRef(document_id, doc_number, document.get("title"), version)
     rows = build_rows(document_id, document, directory, status)
     previous = await _current_facts(conn, document_id) if current is not None else ({}, {})
@@ -204,7 +207,7 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
         "issuers": [str(i) for i in document.get("issuers") or []],
         "signed": iso_date(document.get("signed_date"), "signed_date"),
         "effective": iso_date(document.get("effective_date"), "effective_date"),
-        "expiry": iso_date(document.get("expiry_date"), "expiry_date"),
+        "expiry": expiry,
         "status": status, "changed_by": changed_by, "source_doc_id": doc_id, "source_file": source_file,
         "version": version, "hash": digest, "extractor": extractor_version,
         "attachments": [str(a) for a in document.get("attachments") or []], "clause_count": len(rows.clauses),

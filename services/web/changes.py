@@ -10,6 +10,7 @@ SUBJECT_LABELS = {
     "duban.registry.deadline.added": "新增时限",
     "duban.registry.deadline.changed": "时限变更",
     "duban.registry.document.repealed": "文件废止",
+    "duban.registry.document.expired": "文件失效",
 }
 RELATION_LABELS = {"repeals": "废止", "expires": "终止", "amends": "修改"}
 
@@ -39,4 +40,6 @@ def describe_event(subject: str, payload: dict[str, Any]) -> ChangeLine:
     elif by := payload.get("repealed_by"):
         verb = RELATION_LABELS.get(payload.get("relation", ""), "废止")
         detail = f"被 {by.get('doc_number') or by.get('title') or ''} {verb}"
+    elif expiry := payload.get("expiry_date"):
+        detail = f"有效期至 {expiry}"
     return ChangeLine(label, doc_label, document.get("id", ""), path, detail)

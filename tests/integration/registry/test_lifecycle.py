@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import text
 
-from services.registry.lifecycle import apply_due_relations
+from services.registry.lifecycle import apply_due_changes, apply_due_relations
 from services.registry.store import store_extraction
 from tests.integration.registry.conftest import work_plan
 
@@ -69,3 +69,26 @@ async def test_repeal_effective_today_or_without_date_applies_at_once(engine, di
         await _store(engine, directory, _repealing(f"衢政发〔2026〕4{index}号", f"衢政发〔2021〕4{index}号", effective),
                      f"e{index}" * 32)
         assert (await _state(engine, old.document_id))[:3] == ("repealed", f"衢政发〔2026〕4{index}号", 0)
+
+
+async def test_document_expires_the_day_after_its_validity_ends(engine, directory):
+    plan = {**work_plan("衢政发〔2026〕50号"), "expiry_date": "2026-12-31"}
+    stored = await _store(engine, directory, plan, "f1" * 32)
+    assert await apply_due_changes(engine, date(2026, 12, 31)) == 0  # still valid on its last day
+    assert (await _state(engine, stored.document_id))[:3] == ("in_force", None, 3)
+
+    assert await apply_due_changes(engine, date(2027, 1, 1)) == 1
+    assert (await _state(engine, stored.document_id))[:3] == ("expired", None, 0)
+    async with engine.connect() as conn:
+        payload = await conn.scalar(text(
+            "SELECT payload FROM outbox WHERE subject = 'duban.registry.document.expired' "
+            "AND payload->'document'->>'id' = :id"), {"id": stored.document_id})
+    assert payload["expiry_date"] == "2026-12-31" and payload["cancelled_deadlines"] == 3
+    assert await apply_due_changes(engine, date(2027, 1, 2)) == 0  # once only
+
+
+async def test_document_whose_validity_ended_before_it_arrived_is_stored_expired(engine, directory):
+    plan = {**work_plan("衢政发〔2019〕51号"), "expiry_date": "2021-12-31"}
+    stored = await _store(engine, directory, plan, "f2" * 32)
+    assert (await _state(engine, stored.document_id))[:3] == ("expired", None, 0)
+    assert await apply_due_changes(engine, STORED_ON) == 0

@@ -25,6 +25,13 @@ def test_repealed_document() -> None:
     assert (line.label, line.clause_path, line.detail) == ("文件废止", None, "被 衢政发〔2026〕5号 废止")
 
 
+def test_expired_document() -> None:
+    line = describe_event("duban.registry.document.expired", {
+        "document": {"id": "d2", "doc_number": "衢政发〔2023〕8号"}, "expiry_date": "2025-12-31",
+        "cancelled_deadlines": 2})
+    assert (line.label, line.doc_number, line.detail) == ("文件失效", "衢政发〔2023〕8号", "有效期至 2025-12-31")
+
+
 def test_unknown_subject_and_document_without_number() -> None:
     line = describe_event("duban.registry.other", {"document": {"id": "x", "doc_number": None, "title": "某方案"}})
     assert (line.label, line.doc_number, line.detail) == ("duban.registry.other", "某方案", "")
