@@ -23,7 +23,8 @@ from services.notify.channels.email import EmailSender, parse_smtp_url
 from services.notify.channels.webhook import AddressPolicy, WebhookSender
 from services.notify.clock import Clock, SystemClock
 from services.notify.deliveries import RETRY_SCHEDULE, Dispatcher, pause
-from services.notify.notices import record_deadline_changed, record_document_repealed
+from services.notify.notices import (record_deadline_added, record_deadline_changed, record_document_repealed,
+                                    record_responsibility_removed)
 from services.notify.reminders import ReminderScheduler
 from services.registry.units import load_directory
 from services.runtime import bus
@@ -37,7 +38,10 @@ log = logging.getLogger("duban.notify")
 ASSIGNED = f"{bus.SUBJECT_REGISTRY_PREFIX}.responsibility.assigned"
 # Subjects answered by a single notice, and the fields their events must carry.
 NOTICES = {f"{bus.SUBJECT_REGISTRY_PREFIX}.deadline.changed": (record_deadline_changed, "deadline"),
+           f"{bus.SUBJECT_REGISTRY_PREFIX}.deadline.added": (record_deadline_added, "deadline"),
+           f"{bus.SUBJECT_REGISTRY_PREFIX}.responsibility.removed": (record_responsibility_removed, "responsibility"),
            f"{bus.SUBJECT_REGISTRY_PREFIX}.document.repealed": (record_document_repealed, "repealed_by")}
+DEADLINE_ADDED = f"{bus.SUBJECT_REGISTRY_PREFIX}.deadline.added"
 
 
 class NotifyComponent:
@@ -103,10 +107,12 @@ class NotifyComponent:
         elif msg.subject in NOTICES:
             record_notice, field = NOTICES[msg.subject]
             _require(event, field, msg.subject)
+            if msg.subject == DEADLINE_ADDED and not event.get("known_unit_keys"):
+                return  # a first version's deadlines travel in the assignment digests
             async with self._ctx.engine.begin() as conn:
                 if await record_notice(conn, event, self.clock.now(), self.web_base):
                     self.deliveries_waiting.set()
-        # Other events (responsibility.removed, deadline.added) need no message: reminders read the tables.
+        # Other events (document.expired, …) need no message of their own: reminders read the tables.
 
     async def _concerns_nobody(self, responsibility) -> bool:
         """Most assignments concern no subscriber; settle those with one read instead of a transaction. Any doubt

@@ -1,3 +1,4 @@
 """Event types a subscription can ask for."""
 
-EVENT_TYPES = ("responsibility.assigned", "deadline.reminder", "deadline.changed", "document.repealed")
+EVENT_TYPES = ("responsibility.assigned", "responsibility.removed", "deadline.reminder", "deadline.changed",
+               "document.repealed")

@@ -1,6 +1,7 @@
 """Single notices, sent as each registry event arrives (no batching: such events are few and each stands alone):
-a deadline moved or dropped by a new version (`deadline.changed`), and a document repealed or expired by another
-(`document.repealed`, whose open deadlines the registry has cancelled, so reminders for them stop)."""
+a deadline moved, dropped or added by a new version (`deadline.changed`), a task a new version takes away from a
+unit (`responsibility.removed`), and a document repealed or expired by another (`document.repealed`, whose open
+deadlines the registry has cancelled, so reminders for them stop)."""
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -12,6 +13,8 @@ from services.web.urls import document_url, unit_url
 
 DEADLINE_CHANGED = "deadline.changed"
 DOCUMENT_REPEALED = "document.repealed"
+RESPONSIBILITY_REMOVED = "responsibility.removed"
+ROLE_LABELS = {"lead": "牵头单位", "support": "配合单位", "responsible": "责任单位"}
 
 
 def _document(document: dict, web_base: str) -> dict:
@@ -20,18 +23,53 @@ def _document(document: dict, web_base: str) -> dict:
 
 async def record_deadline_changed(conn: AsyncConnection, event: dict, now, web_base: str) -> int:
     """One notice per subscription concerned by the deadline's units; returns deliveries recorded."""
+    return await _deadline_notices(conn, event, event["deadline"].get("unit_keys") or [],
+                                   event.get("previous") or {}, now, web_base)
+
+
+async def record_deadline_added(conn: AsyncConnection, event: dict, now, web_base: str) -> int:
+    """A deadline a new version adds to a task units already had: a `deadline.changed` notice to them (previous
+    status "added"). Units new to the task learn of it from their assignment digest, so nothing is sent for a
+    first version."""
+    keys = event.get("known_unit_keys") or []
+    if not keys:
+        return 0
+    return await _deadline_notices(conn, event, keys, {"date": None, "status": "added"}, now, web_base)
+
+
+async def _deadline_notices(conn: AsyncConnection, event: dict, unit_keys: list[str], previous: dict, now,
+                            web_base: str) -> int:
     deadline, document = event["deadline"], event["document"]
     recorded = 0
-    for subscription in await subscriptions.matching(conn, deadline.get("unit_keys") or []):
+    for subscription in await subscriptions.matching(conn, unit_keys):
         if not wants(subscription, DEADLINE_CHANGED):
             continue
         data = {"unit": subscription.unit, "unit_url": unit_url(web_base, subscription.unit),
                 "document": _document(document, web_base), "clause_path": deadline["clause_path"],
                 "clause_text": deadline["clause_text"],
                 "deadline": {k: deadline.get(k) for k in ("text", "date", "kind", "status")},
-                "previous": event.get("previous") or {},
+                "previous": previous,
                 "url": document_url(web_base, document.get("doc_number") or document["id"], deadline["clause_path"])}
         recorded += len(await record(conn, subscription, DEADLINE_CHANGED, data,
+                                     f"event|{event['id']}|{subscription.id}", now))
+    return recorded
+
+
+async def record_responsibility_removed(conn: AsyncConnection, event: dict, now, web_base: str) -> int:
+    """A task a new version no longer gives the unit: one notice per concerned subscription."""
+    responsibility, document = event["responsibility"], event["document"]
+    recorded = 0
+    for subscription in await subscriptions.matching(conn, [responsibility["unit_key"]]):
+        if not wants(subscription, RESPONSIBILITY_REMOVED):
+            continue
+        role = responsibility.get("role") or ""
+        data = {"unit": subscription.unit, "unit_url": unit_url(web_base, subscription.unit),
+                "document": _document(document, web_base), "clause_path": responsibility["clause_path"],
+                "clause_text": responsibility.get("clause_text") or "", "printed_unit": responsibility.get("unit"),
+                "role": role, "role_label": ROLE_LABELS.get(role, role),
+                "url": document_url(web_base, document.get("doc_number") or document["id"],
+                                    responsibility["clause_path"])}
+        recorded += len(await record(conn, subscription, RESPONSIBILITY_REMOVED, data,
                                      f"event|{event['id']}|{subscription.id}", now))
     return recorded
 

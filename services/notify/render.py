@@ -70,11 +70,24 @@ def reminder_email(data: dict) -> EmailContent:
 def deadline_changed_email(data: dict) -> EmailContent:
     deadline, previous = data["deadline"], data["previous"]
     was = previous.get("date") or "无日期"
-    change = "已取消" if deadline.get("status") == "removed" else f"由{was}调整为{deadline.get('date') or '无日期'}"
+    if deadline.get("status") == "removed":
+        change = "已取消"
+    elif previous.get("status") == "added":
+        change = f"新增，{deadline.get('date') or '无具体日期'}"
+    else:
+        change = f"由{was}调整为{deadline.get('date') or '无日期'}"
     subject = f"【督办】{data['unit']}：时限{change}（{deadline['text']}）"
     where = f"《{_doc_name(data['document'])}》第{data['clause_path']}条"
     lines = [f"{data['unit']}：", f"{where}的时限“{deadline['text']}”{change}。",
              f"任务：{data['clause_text']}", f"详情：{data['url']}"]
+    return EmailContent(subject, "\n".join(lines) + "\n", _html(subject, [escape(line) for line in lines], []))
+
+
+def responsibility_removed_email(data: dict) -> EmailContent:
+    where = f"《{_doc_name(data['document'])}》第{data['clause_path']}条"
+    subject = f"【督办】{data['unit']}：{where}的任务已撤销"
+    lines = [f"{data['unit']}：", f"{where}的新版本不再列贵单位为{data['role_label']}，该项任务不再督办。",
+             f"原任务：{data['clause_text']}", f"详情：{data['url']}"]
     return EmailContent(subject, "\n".join(lines) + "\n", _html(subject, [escape(line) for line in lines], []))
 
 
@@ -96,6 +109,7 @@ def sendtest_email(data: dict) -> EmailContent:
 
 RENDERERS = {"responsibility.assigned": digest_email, "deadline.reminder": reminder_email,
              "deadline.changed": deadline_changed_email, "document.repealed": document_repealed_email,
+             "responsibility.removed": responsibility_removed_email,
              "notify.test": sendtest_email}
 
 

@@ -4,7 +4,9 @@ Subjects and payloads (JSON; every payload has `id` = Nats-Msg-Id, `type` = subj
 - `duban.registry.responsibility.assigned` / `.removed`: `responsibility` = {clause_path, clause_text, unit,
   canonical_unit, unit_key, role, due_date}.
 - `duban.registry.deadline.added` / `.changed`: `deadline` = {clause_path, clause_text, text, date, kind, status,
-  unit_keys}; `.changed` also has `previous` = {date, status} (status "removed" when the new version dropped it).
+  unit_keys}; `.changed` also has `previous` = {date, status} (status "removed" when the new version dropped it);
+  `.added` also has `known_unit_keys`: the units that already had the clause's task in the previous version (they
+  learn of the new deadline from this event; a unit new to the task gets it in its assignment digest).
 - `duban.registry.document.repealed`: `repealed_by` = {id, doc_number, title, version}, `relation`
   ("repeals" or "expires"), `effective_date`, `cancelled_deadlines`.
 - `duban.registry.document.expired`: the document's own validity (有效期至) ended: `expiry_date`,
@@ -113,10 +115,14 @@ def diff_events(document: DocumentRef, old: tuple[dict, dict], new: tuple[dict, 
            for key, fact in new_resp.items() if key not in old_resp]
     out += [make(RESPONSIBILITY_REMOVED, f"{base}|{key}", responsibility=fact.as_json())
             for key, fact in old_resp.items() if key not in new_resp]
+    old_units_by_path: dict[str, set[str]] = {}
+    for path, unit_key, _role in old_resp:
+        old_units_by_path.setdefault(path, set()).add(unit_key)
     for key, fact in new_dl.items():
         before = old_dl.get(key)
         if before is None:
-            out.append(make(DEADLINE_ADDED, f"{base}|{key}", deadline=fact.as_json()))
+            known = sorted(old_units_by_path.get(fact.clause_path, set()).intersection(fact.unit_keys))
+            out.append(make(DEADLINE_ADDED, f"{base}|{key}", deadline=fact.as_json(), known_unit_keys=known))
         elif before.date != fact.date:
             out.append(make(DEADLINE_CHANGED, f"{base}|{key}", deadline=fact.as_json(),
                             previous={"date": _iso(before.date), "status": before.status}))

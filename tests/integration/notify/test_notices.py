@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import text
 
 from services.notify import subscriptions
-from services.notify.notices import record_deadline_changed, record_document_repealed
+from services.notify.notices import (record_deadline_added, record_deadline_changed, record_document_repealed,
+                                    record_responsibility_removed)
 from services.notify.render import render_email
 from services.notify.subscriptions import SubscriptionSpec
 from services.registry.store import store_extraction
@@ -77,3 +78,40 @@ async def test_repealed_document_is_announced_to_units_with_tasks(engine, direct
     assert await _notices(engine, bystander.id, "document.repealed") == []
     content = render_email("document.repealed", notice)
     assert "已被废止" in content.subject and "2项任务" in content.text
+
+
+async def test_new_version_announces_added_deadlines_and_removed_tasks(engine, directory, clock):
+    """Version 2 gives clause 4 a deadline (市财政局 already leads it) and takes clause 2 from 市数据局."""
+    finance = await _subscribe(engine, directory, clock, "市财政局")
+    data_bureau = await _subscribe(engine, directory, clock, "市数据局")
+    await store_extraction(engine, directory, doc_id="5" * 64, extractor_version="1.0.0", source_file="d.txt",
+                           documents=[work_plan("衢政办发〔2026〕54号")])
+    first_added = await _events(engine, "duban.registry.deadline.added", "衢政办发〔2026〕54号")
+    assert first_added and all(e["known_unit_keys"] == [] for e in first_added)  # v1: the digests carry them
+
+    revised = work_plan("衢政办发〔2026〕54号")
+    revised["clauses"][3]["deadlines"] = [{"text": "10月底前", "date": "2026-10-31", "kind": "due"}]
+    revised["clauses"][1]["units"] = [{"name": "市卫生健康委", "role": "responsible"}]
+    await store_extraction(engine, directory, doc_id="6" * 64, extractor_version="1.0.0", source_file="d.txt",
+                           documents=[revised])
+    [added] = [e for e in await _events(engine, "duban.registry.deadline.added", "衢政办发〔2026〕54号")
+               if e["document"]["version"] == 2]
+    [removed] = [e for e in await _events(engine, "duban.registry.responsibility.removed", "衢政办发〔2026〕54号")
+                 if e["responsibility"]["unit"] == "市数据局"]
+    async with engine.begin() as conn:
+        for _ in range(2):  # a redelivered event adds nothing
+            await record_deadline_added(conn, added, clock.now(), BASE)
+            await record_responsibility_removed(conn, removed, clock.now(), BASE)
+        for event in first_added:
+            assert await record_deadline_added(conn, event, clock.now(), BASE) == 0
+
+    [deadline_notice] = await _notices(engine, finance.id, "deadline.changed")
+    assert (deadline_notice["clause_path"], deadline_notice["deadline"]["date"]) == ("4", "2026-10-31")
+    assert deadline_notice["previous"]["status"] == "added"
+    assert await _notices(engine, data_bureau.id, "deadline.changed") == []
+    [removal] = await _notices(engine, data_bureau.id, "responsibility.removed")
+    assert (removal["clause_path"], removal["role_label"]) == ("2", "责任单位")
+    assert await _notices(engine, finance.id, "responsibility.removed") == []
+    assert "新增" in render_email("deadline.changed", deadline_notice).subject
+    content = render_email("responsibility.removed", removal)
+    assert "任务已撤销" in content.subject and "第2条" in content.text and "衢政办发〔2026〕54号" in content.text
