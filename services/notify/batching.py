@@ -42,10 +42,16 @@ async def clause_facts(conn: AsyncConnection, document_id: str, clause_path: str
 
 
 async def record_assignment(conn: AsyncConnection, event: dict, now: datetime) -> int:
-    """Queue one assigned responsibility for every subscription it concerns; returns how many were queued."""
+    """Queue one assigned responsibility for every subscription it concerns; returns how many were queued.
+
+    Nothing for a document no longer in force (a gazette of old, repealed or expired documents ingested for the
+    record must not send units "new tasks" that are already void)."""
     resp, document = event["responsibility"], event["document"]
     concerned = [s for s in await subscriptions.matching(conn, [resp["unit_key"]]) if wants(s, EVENT_TYPE)]
     if not concerned:
+        return 0
+    status = await conn.scalar(text("SELECT status FROM documents WHERE id = :id"), {"id": document["id"]})
+    if status is not None and status != "in_force":
         return 0
     deadlines, targets = await clause_facts(conn, document["id"], resp["clause_path"])
     item = DigestItem(resp["clause_path"], resp["clause_text"], resp["unit"], resp["role"], deadlines, targets)

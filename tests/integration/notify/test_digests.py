@@ -122,3 +122,17 @@ async def test_lean_prefilter_agrees_with_matching(engine, notify_url, directory
         assert not await subscriptions.any_matching(pool, [directory.storage_key("市财政局", None)[0]])
     finally:
         await pool.close()
+
+
+async def test_no_digest_for_a_document_no_longer_in_force(engine, directory, clock, receiver):
+    """An old gazette ingested for the record: its tasks are stored (cancelled) but announce nothing."""
+    await _subscribe(engine, directory, clock, "市数据局", receiver.url + "/data")
+    expired = {**work_plan("衢政办发〔2019〕93号"), "expiry_date": "2020-12-31"}
+    await store_extraction(engine, directory, doc_id="c" * 64, extractor_version="1.0.0", source_file="old.txt",
+                           documents=[expired])
+    events = await _assigned_events(engine, "衢政办发〔2019〕93号")
+    assert events  # the registry still records the assignments
+    assert await _queue(engine, events, clock) == 0
+    await store_extraction(engine, directory, doc_id="d" * 64, extractor_version="1.0.0", source_file="new.txt",
+                           documents=[work_plan("衢政办发〔2026〕93号")])
+    assert await _queue(engine, await _assigned_events(engine, "衢政办发〔2026〕93号"), clock) == 2
