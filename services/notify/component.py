@@ -22,7 +22,7 @@ from services.notify.batching import flush_ready, record_assignment
 from services.notify.channels.email import EmailSender, parse_smtp_url
 from services.notify.channels.webhook import AddressPolicy, WebhookSender
 from services.notify.clock import Clock, SystemClock
-from services.notify.deliveries import RETRY_SCHEDULE, Dispatcher, pause
+from services.notify.deliveries import RETRY_SCHEDULE, Dispatcher
 from services.notify.notices import (record_deadline_added, record_deadline_changed, record_document_repealed,
                                     record_responsibility_removed)
 from services.notify.reminders import ReminderScheduler
@@ -31,6 +31,7 @@ from services.runtime import bus
 from services.runtime.app import Context
 from services.runtime.config import ConfigError
 from services.runtime.db import open_read_pool
+from services.runtime.shutdown import pause
 from services.web.urls import web_base_url
 
 log = logging.getLogger("duban.notify")

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.notify.clock import Clock
 from services.notify.subscriptions import Subscription, get_subscriptions
 from services.runtime.metrics import DELIVERIES
+from services.runtime.shutdown import pause
 
 log = logging.getLogger("duban.notify.deliveries")
 
@@ -192,13 +193,3 @@ class Dispatcher:
                 attempted = 0
             if not attempted:
                 await pause(stop, idle_poll, wake)
-
-
-async def pause(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
-    """Sleep up to `seconds`, less if `stop` (or `wake`, which is then cleared) is set."""
-    waiters = [asyncio.ensure_future(e.wait()) for e in (stop, wake) if e is not None]
-    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    for waiter in waiters:
-        waiter.cancel()
-    if wake is not None:
-        wake.clear()

@@ -19,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notify import subscriptions
 from services.notify.clock import Clock
-from services.notify.deliveries import pause, record, wants
+from services.notify.deliveries import record, wants
 from services.notify.digest import ROLE_LABELS
 from services.notify.subscriptions import Subscription
 from services.registry.store import ROLE_NAMES
 from services.runtime.calendar import local_day
 from services.runtime.metrics import OVERDUE_DEADLINES, REMINDERS_SENT
+from services.runtime.shutdown import pause
 from services.web.status import LIGHT_LABELS, traffic_light
 from services.web.urls import document_url, unit_url
 

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry import events
 from services.registry.events import DocumentRef
-from services.registry.store import apply_relations, lock_document_numbers
+from services.registry.store import apply_relations, cancel_open_work, lock_document_numbers
 from services.runtime.calendar import local_day
+from services.runtime.shutdown import pause
 
 log = logging.getLogger("duban.registry.lifecycle")
 
@@ -69,11 +70,7 @@ async def expire_documents(engine: AsyncEngine, today: date) -> int:
                 "RETURNING id, doc_number, title, version, expiry_date"), {"id": document_id, "today": today})).first()
             if expired is None:
                 continue  # another replica, or a repeal, got there first
-            cancelled = (await conn.execute(text(
-                "UPDATE deadlines SET status = 'cancelled' WHERE document_id = :id AND status = 'open'"),
-                {"id": document_id})).rowcount
-            await conn.execute(text("UPDATE responsibilities SET status = 'cancelled' WHERE document_id = :id"),
-                               {"id": document_id})
+            cancelled = await cancel_open_work(conn, document_id)
             await events.write_outbox(conn, [events.expired_event(DocumentRef(*expired[:4]), expired.expiry_date,
                                                                   cancelled)])
         log.info("document expired", extra={"document": expired.doc_number, "expiry_date": str(expired.expiry_date)})
@@ -94,7 +91,4 @@ async def run_lifecycle(engine: AsyncEngine, stop: asyncio.Event, wake_relay, ev
                 wake_relay()
         except Exception as exc:  # noqa: BLE001 (PostgreSQL away: the next pass applies it)
             log.warning("applying due repeals failed; will retry", extra={"error": str(exc)})
-        try:
-            await asyncio.wait_for(stop.wait(), every)
-        except asyncio.TimeoutError:
-            pass
+        await pause(stop, every)

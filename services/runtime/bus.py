@@ -16,6 +16,7 @@ from nats.js.api import (AckPolicy, ConsumerConfig, ObjectStoreConfig, Retention
 from nats.js.errors import NotFoundError
 
 from services.runtime.metrics import DEADLETTERED, MESSAGES_PROCESSED
+from services.runtime.shutdown import pause
 from services.runtime.tracing import inject_headers, span_from_headers
 from services.runtime.unavailable import is_unavailable
 
@@ -133,7 +134,7 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
                 continue
             except Exception as exc:  # connection trouble: nats.py reconnects; wait and try again
                 log.warning("fetch failed", extra={"consumer": durable, "error": str(exc)})
-                await _sleep_unless(stop, 0.5)
+                await pause(stop, 0.5)
                 continue
             # Messages of the batch not handled yet are kept ours (in_progress) however long the others or a
             # dependency outage take: a redelivery would cost one of their attempts.
@@ -141,7 +142,7 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
             heartbeat = asyncio.create_task(_hold(held, ack_wait / 3))
             async def settle(msg) -> None:
                 while not await _handle_one(js, msg, handler, stage, max_deliver) and not stop.is_set():
-                    await _sleep_unless(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
+                    await pause(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
                 held.remove(msg)
             try:
                 await asyncio.gather(*(settle(msg) for msg in msgs))
@@ -159,13 +160,6 @@ async def _hold(msgs: list, every: float) -> None:
         await asyncio.sleep(every)
         for msg in list(msgs):
             await _quietly(msg.in_progress())
-
-
-async def _sleep_unless(stop, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except asyncio.TimeoutError:
-        pass
 
 
 async def _quietly(awaitable) -> None:
