@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notify import subscriptions
 from services.notify.deliveries import record, wants
+from services.notify.digest import ROLE_LABELS
 from services.web.urls import document_url, unit_url
 
 DEADLINE_CHANGED = "deadline.changed"
 DOCUMENT_REPEALED = "document.repealed"
 RESPONSIBILITY_REMOVED = "responsibility.removed"
-ROLE_LABELS = {"lead": "牵头单位", "support": "配合单位", "responsible": "责任单位"}
 
 
 def _document(document: dict, web_base: str) -> dict:

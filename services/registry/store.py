@@ -301,10 +301,17 @@ async def apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: li
             {"s": new_status, "by": ref.doc_number, "n": target_number})).one_or_none()
         if target is None:
             continue
-        cancelled = (await conn.execute(text(
-            "UPDATE deadlines SET status = 'cancelled' WHERE document_id = :id AND status = 'open'"),
-            {"id": target.id})).rowcount
-        await conn.execute(text("UPDATE responsibilities SET status = 'cancelled' WHERE document_id = :id"),
-                           {"id": target.id})
+        cancelled = await cancel_open_work(conn, target.id)
         out.append(events.repealed_event(DocumentRef(*target), ref, rel_type, effective, cancelled))
     return out
+
+
+async def cancel_open_work(conn: AsyncConnection, document_id: str) -> int:
+    """A document no longer in force: its open deadlines and its responsibilities cancelled (so reminders stop);
+    returns how many deadlines were open."""
+    cancelled = (await conn.execute(text(
+        "UPDATE deadlines SET status = 'cancelled' WHERE document_id = :id AND status = 'open'"),
+        {"id": document_id})).rowcount
+    await conn.execute(text("UPDATE responsibilities SET status = 'cancelled' WHERE document_id = :id"),
+                       {"id": document_id})
+    return cancelled
