@@ -2,7 +2,6 @@
 failures and dead letters mark submissions failed, the relay publishes outbox events with Nats-Msg-Id."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 import grpc
@@ -14,26 +13,22 @@ from duban.registry.v1 import registry_pb2_grpc
 from services.registry import submissions
 from services.registry.component import RegistryComponent
 from services.runtime import bus
-from services.runtime.app import run
 from services.runtime.config import Settings
 from services.runtime.embedded import free_port
 from tests.integration.registry.conftest import work_plan
+from tests.system import serving
 from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")
 async def system(nats_url, registry_url):
     settings = Settings(nats_url=nats_url, database_url=registry_url, grpc_port=free_port(), metrics_port=0)
-    ready, stop = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run([RegistryComponent()], settings, ready=ready, stop=stop))
-    await asyncio.wait_for(ready.wait(), 20)
-    nc = await nats.connect(nats_url)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{settings.grpc_port}")
-    yield nc.jetstream(), registry_pb2_grpc.RegistryServiceStub(channel)
-    await channel.close()
-    await nc.close()
-    stop.set()
-    await asyncio.wait_for(task, 20)
+    async with serving([RegistryComponent()], settings):
+        nc = await nats.connect(nats_url)
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{settings.grpc_port}")
+        yield nc.jetstream(), registry_pb2_grpc.RegistryServiceStub(channel)
+        await channel.close()
+        await nc.close()
 
 
 async def test_extracted_event_is_registered_and_served(system, engine):

@@ -3,7 +3,6 @@ fetches the object and registers as before; a reference to a missing object dead
 reason and marks the submission failed."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 import nats
@@ -13,24 +12,20 @@ from nats.js.api import DeliverPolicy
 from services.registry import submissions
 from services.registry.component import RegistryComponent
 from services.runtime import bus
-from services.runtime.app import run
 from services.runtime.config import Settings
 from services.runtime.embedded import free_port
 from tests.integration.registry.conftest import work_plan
+from tests.system import serving
 from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")
 async def js(nats_url, registry_url):
     settings = Settings(nats_url=nats_url, database_url=registry_url, grpc_port=free_port(), metrics_port=0)
-    ready, stop = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run([RegistryComponent()], settings, ready=ready, stop=stop))
-    await asyncio.wait_for(ready.wait(), 20)
-    nc = await nats.connect(nats_url)
-    yield nc.jetstream()
-    await nc.close()
-    stop.set()
-    await asyncio.wait_for(task, 20)
+    async with serving([RegistryComponent()], settings):
+        nc = await nats.connect(nats_url)
+        yield nc.jetstream()
+        await nc.close()
 
 
 def _event(doc_id: str, name: str) -> dict:
