@@ -43,6 +43,8 @@ NOTICES = {f"{bus.SUBJECT_REGISTRY_PREFIX}.deadline.changed": (record_deadline_c
            f"{bus.SUBJECT_REGISTRY_PREFIX}.responsibility.removed": (record_responsibility_removed, "responsibility"),
            f"{bus.SUBJECT_REGISTRY_PREFIX}.document.repealed": (record_document_repealed, "repealed_by")}
 DEADLINE_ADDED = f"{bus.SUBJECT_REGISTRY_PREFIX}.deadline.added"
+# A document's ~25 events arrive together: a batch this size costs one prefilter read for several documents.
+CONSUMER_BATCH = 128
 
 
 class NotifyComponent:
@@ -64,6 +66,8 @@ class NotifyComponent:
         self.deliveries_waiting = asyncio.Event()  # set when a delivery was recorded: dispatch now
         self._webhook: WebhookSender | None = None
         self._read_pool: asyncpg.Pool | None = None
+        # Unit keys of the batch in hand that no subscription is concerned by (see before_batch).
+        self._unconcerned: frozenset[str] = frozenset()
 
     async def start(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -87,6 +91,7 @@ class NotifyComponent:
 
         ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_REGISTRY", durable="notify",
                                         subject=f"{bus.SUBJECT_REGISTRY_PREFIX}.>", handler=self.handle,
+                                        before_batch=self.before_batch, batch=CONSUMER_BATCH,
                                         stop=ctx.stop, max_deliver=ctx.settings.max_deliver), "notify-consumer")
         ctx.spawn(self._flush_loop(), "notify-digests")
         ctx.spawn(self.scheduler.run(ctx.stop, self.reminder_interval, self.deliveries_waiting.set),
@@ -100,7 +105,7 @@ class NotifyComponent:
             raise bus.PoisonMessage(f"malformed registry event: {exc}") from exc
         if msg.subject == ASSIGNED:
             _require(event, "responsibility", msg.subject)
-            if await self._concerns_nobody(event["responsibility"]):
+            if self._concerns_nobody(event["responsibility"]):
                 return
             async with self._ctx.engine.begin() as conn:
                 queued = await record_assignment(conn, event, self.clock.now())
@@ -115,16 +120,17 @@ class NotifyComponent:
                     self.deliveries_waiting.set()
         # Other events (document.expired, …) need no message of their own: reminders read the tables.
 
-    async def _concerns_nobody(self, responsibility) -> bool:
-        """Most assignments concern no subscriber; settle those with one read instead of a transaction. Any doubt
-        (odd event, PostgreSQL trouble) answers False: the transactional path then decides, and reports."""
-        unit_key = responsibility.get("unit_key") if isinstance(responsibility, dict) else None
-        if not isinstance(unit_key, str):
-            return False
-        try:
-            return not await subscriptions.any_matching(self._read_pool, [unit_key])
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-            return False
+    async def before_batch(self, msgs: list) -> None:
+        """Most assignments concern no subscriber: find which of the batch's unit keys do with one lean read, so
+        the others are settled without a transaction. A key not decided here (odd event, PostgreSQL trouble)
+        takes the transactional path, which decides and reports."""
+        self._unconcerned = frozenset()
+        keys = {key for msg in msgs if msg.subject == ASSIGNED and (key := _unit_key(msg.data)) is not None}
+        if keys:
+            self._unconcerned = frozenset(keys - await subscriptions.concerned_keys(self._read_pool, list(keys)))
+
+    def _concerns_nobody(self, responsibility) -> bool:
+        return isinstance(responsibility, dict) and responsibility.get("unit_key") in self._unconcerned
 
     async def _flush_loop(self) -> None:
         quiet = timedelta(seconds=self.digest_quiet)
@@ -142,6 +148,14 @@ class NotifyComponent:
             await self._webhook.close()
         if self._read_pool is not None:
             await self._read_pool.close()
+
+
+def _unit_key(data: bytes) -> str | None:
+    try:
+        key = orjson.loads(data)["responsibility"]["unit_key"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return key if isinstance(key, str) else None
 
 
 def _require(event, field: str, subject: str) -> None:

@@ -154,11 +154,12 @@ async def matching(conn: AsyncConnection, unit_keys: Sequence[str]) -> list[Subs
     return [_from_row(r) for r in rows]
 
 
-async def any_matching(pool: asyncpg.Pool, unit_keys: Sequence[str]) -> bool:
-    """Whether any subscription is concerned by a responsibility stored under `unit_keys`: one lean read, so the
-    many events that concern no subscriber need no transaction."""
-    return await pool.fetchval("SELECT EXISTS (SELECT 1 FROM notify_subscriptions WHERE match_keys && $1::text[])",
-                               list(unit_keys))
+async def concerned_keys(pool: asyncpg.Pool, unit_keys: Sequence[str]) -> set[str]:
+    """Which of `unit_keys` (keys responsibilities are stored under) some subscription is concerned by: one lean
+    read for a whole batch of events, so the many that concern no subscriber need no transaction."""
+    rows = await pool.fetch("SELECT k FROM unnest($1::text[]) AS k WHERE EXISTS "
+                            "(SELECT 1 FROM notify_subscriptions WHERE match_keys && ARRAY[k])", list(set(unit_keys)))
+    return {row[0] for row in rows}
 
 
 async def update(conn: AsyncConnection, subscription_id: int, spec: SubscriptionSpec, mask: Sequence[str],

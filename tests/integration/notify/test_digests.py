@@ -117,9 +117,9 @@ async def test_lean_prefilter_agrees_with_matching(engine, notify_url, directory
             key = directory.storage_key(printed, None)[0]
             async with engine.connect() as conn:
                 expected = bool(await subscriptions.matching(conn, [key]))
-            assert await subscriptions.any_matching(pool, [key]) is expected, printed
-        assert await subscriptions.any_matching(pool, [directory.storage_key("各县（市、区）政府", None)[0]])
-        assert not await subscriptions.any_matching(pool, [directory.storage_key("市财政局", None)[0]])
+            assert bool(await subscriptions.concerned_keys(pool, [key])) is expected, printed
+        keys = [directory.storage_key(printed, None)[0] for printed in ("各县（市、区）政府", "市财政局", "龙游县人民政府")]
+        assert await subscriptions.concerned_keys(pool, keys) == {keys[0], keys[2]}
     finally:
         await pool.close()
 
