@@ -10,7 +10,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry import submissions
-from services.registry.store import MalformedExtraction, store_extraction
+from services.registry.store import ExtractedFile, MalformedExtraction, store_extraction, store_extractions
 from services.registry.units import UnitDirectory
 from services.runtime.bus import PoisonMessage
 
@@ -79,6 +79,37 @@ def extracted_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: 
             "doc_id": doc_id, "documents": len(stored), "changed": sum(d.changed for d in stored),
             "events": sum(d.events for d in stored)})
     return handle
+
+
+def extracted_batch_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: Callable[[], None],
+                            js: JetStreamContext):
+    """Handle a fetched batch of `duban.documents.extracted` in one transaction. Events that are not plain
+    extractions (failures, malformed ones) are left to the one-by-one handler, which reports them."""
+    async def handle_batch(msgs: list) -> list:
+        files, taken = [], []
+        for msg in msgs:
+            try:
+                event = parse_extracted(msg.data)
+                if event.get("failure"):
+                    continue
+                documents = await load_documents(js, event)
+            except Exception:  # noqa: BLE001 (handled, and reported, one by one)
+                continue
+            files.append(ExtractedFile(event["doc_id"], str(event.get("extractor_version") or "0"),
+                                       str(event.get("source_file") or ""), documents,
+                                       traceparent=(msg.headers or {}).get("traceparent")))
+            taken.append(msg)
+        if not files:
+            return []
+        stored = await store_extractions(engine, directory, files)
+        if any(d.events for file_stored in stored for d in file_stored):
+            on_stored()
+        log.info("extractions registered", extra={
+            "files": len(files), "doc_ids": [f.doc_id for f in files], "documents": sum(map(len, stored)),
+            "changed": sum(d.changed for file_stored in stored for d in file_stored),
+            "events": sum(d.events for file_stored in stored for d in file_stored)})
+        return taken
+    return handle_batch
 
 
 def deadletter_handler(engine: AsyncEngine):

@@ -19,6 +19,7 @@ NATS duplicate window (and consumers' unique keys) drop the copy.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -144,15 +145,20 @@ def expired_event(document: DocumentRef, expiry: date, cancelled_deadlines: int)
                                  expiry_date=expiry.isoformat(), cancelled_deadlines=cancelled_deadlines)
 
 
-async def write_outbox(conn: AsyncConnection, events: list[Event]) -> None:
-    """Append events to the outbox in the caller's transaction (COPY; the relay publishes them)."""
+async def write_outbox(conn: AsyncConnection, events: list[Event],
+                       traceparents: Sequence[str | None] | None = None) -> None:
+    """Append events to the outbox in the caller's transaction (COPY; the relay publishes them).
+
+    `traceparents`, one per event, for a transaction that writes several documents' events, each of its own
+    trace; by default every event carries the current span's."""
     if not events:
         return
     # Writers append to the outbox one at a time until commit, so seq order is commit order and a reader
     # following seq (WatchEvents) never passes over an event that commits later with a smaller seq.
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
-    traceparent = inject_headers({}).get("traceparent")  # the trace of the document being registered
+    if traceparents is None:
+        traceparents = [inject_headers({}).get("traceparent")] * len(events)  # the document being registered
     raw = await conn.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(
         "outbox", columns=("id", "subject", "payload", "traceparent"),
-        records=[(e.id, e.subject, e.payload_json, traceparent) for e in events])
+        records=[(e.id, e.subject, e.payload_json, tp) for e, tp in zip(events, traceparents, strict=True)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,7 @@ from services.registry import events, submissions
 from services.registry.events import DeadlineFact, DocumentRef, ResponsibilityFact
 from services.registry.units import UnitDirectory
 from services.runtime.calendar import local_day
+from services.runtime.tracing import inject_headers
 
 log = logging.getLogger("duban.registry.store")
 
@@ -131,70 +133,216 @@ def build_rows(document_id: str, document: dict, directory: UnitDirectory, statu
     return rows
 
 
+@dataclass(frozen=True)
+class ExtractedFile:
+    """One `extracted` event: a submitted file's documents as extracted (contract objects)."""
+    doc_id: str
+    extractor_version: str
+    source_file: str
+    documents: list
+    traceparent: str | None = None  # the trace its outbox events continue; None: the current span's
+
+
 async def store_extraction(engine: AsyncEngine, directory: UnitDirectory, *, doc_id: str, extractor_version: str,
                            source_file: str, documents: list[dict], today: date | None = None) -> list[StoredDocument]:
-    """Store every document of one extracted file and mark the submission registered, in one transaction.
+    """Store every document of one extracted file and mark the submission registered, in one transaction."""
+    file = ExtractedFile(doc_id, extractor_version, source_file, documents)
+    return (await store_extractions(engine, directory, [file], today=today))[0]
 
+
+async def store_extractions(engine: AsyncEngine, directory: UnitDirectory, files: list[ExtractedFile], *,
+                            today: date | None = None) -> list[list[StoredDocument]]:
+    """Store several extracted files in ONE transaction (all or nothing); per file, its stored documents.
+
+    Documents new to the registry that take part in no relation within the batch (the common case) are written
+    together: a handful of statements for the whole batch instead of a dozen round trips per document. The
+    others (new versions, repeals, a document twice) go one at a time, in order, as they always did.
     `today` (default: the day in China) decides which repeals and expiries have taken effect; later ones are
     applied on their day by lifecycle.apply_due_relations."""
     today = today or local_day()
     async with engine.begin() as conn:
-        await lock_document_numbers(conn, documents)
-        stored, outbox = [], []
-        for index, document in enumerate(documents):
-            document_stored, document_events = await _store_document(
-                conn, directory, document, index, doc_id=doc_id, source_file=source_file,
-                extractor_version=extractor_version, today=today)
-            stored.append(document_stored)
-            outbox += document_events
-        await submissions.mark_registered(conn, doc_id=doc_id, source_file=source_file,
-                                          doc_numbers=[d.doc_number for d in stored if d.doc_number],
-                                          extractor_version=extractor_version)
+        placed = [[_place(document, index, f.doc_id) for index, document in enumerate(f.documents)] for f in files]
+        ids = [p.document_id for file_places in placed for p in file_places]
+        await lock_document_numbers(conn, [d for f in files for d in f.documents], ids)
+        current = await _current_documents(conn, ids)
+        related = {str(r.get("doc_number")) for file_places in placed for p in file_places
+                   for r in p.document.get("relations") or [] if isinstance(r, dict)}
+        repeated = {i for i in ids if ids.count(i) > 1} if len(set(ids)) < len(ids) else set()
+        fresh = [p for file_places in placed for p in file_places
+                 if p.document_id not in current and p.document_id not in repeated
+                 and not p.document.get("relations") and p.doc_number not in related]
+        fresh_ids = {id(p) for p in fresh}
+
+        results: dict[int, tuple[StoredDocument, list[events.Event]]] = {}
+        for p, result in zip(fresh, await _store_new_documents(conn, directory, fresh, files, placed, today),
+                             strict=True):
+            results[id(p)] = result
+        for f, file_places in zip(files, placed, strict=True):
+            for p in file_places:
+                if id(p) not in fresh_ids:
+                    results[id(p)] = await _store_document(
+                        conn, directory, p, doc_id=f.doc_id, source_file=f.source_file,
+                        extractor_version=f.extractor_version, today=today)
+
+        stored, outbox, traceparents = [], [], []
+        for f, file_places in zip(files, placed, strict=True):
+            file_stored = [results[id(p)][0] for p in file_places]
+            stored.append(file_stored)
+            for p in file_places:
+                outbox += results[id(p)][1]
+                traceparents += [f.traceparent or inject_headers({}).get("traceparent")] * len(results[id(p)][1])
+        await submissions.mark_registered(conn, [
+            submissions.Registered(f.doc_id, f.source_file, [d.doc_number for d in file_stored if d.doc_number],
+                                   f.extractor_version) for f, file_stored in zip(files, stored, strict=True)])
         # Last: appending to the outbox takes the lock that serialises writers until commit.
-        await events.write_outbox(conn, outbox)
+        await events.write_outbox(conn, outbox, traceparents)
     return stored
 
 
-async def lock_document_numbers(conn: AsyncConnection, documents: list) -> None:
-    """Serialise transactions that touch the same document numbers, as a document or as a relation's target.
+@dataclass
+class _Placed:
+    """A contract document and where it goes in the registry."""
+    document: dict
+    document_id: str
+    doc_number: str | None
+    digest: str
 
-    Without it, a document and the one repealing it stored at the same moment (two registry replicas, or one
-    consumer's concurrent batch) each look for the other before it is committed, and the repeal is lost. The
-    locks are taken up front and in sorted order, so two files naming the same numbers cannot deadlock."""
-    numbers: set[str] = set()
+
+def _place(document, index: int, source_doc_id: str) -> _Placed:
+    if not isinstance(document, dict):
+        raise MalformedExtraction("a document must be a JSON object")
+    doc_number = document.get("doc_number") or None
+    return _Placed(document, document_id_for(doc_number, source_doc_id, index), doc_number, content_hash(document))
+
+
+async def _current_documents(conn: AsyncConnection, ids: list[str]) -> dict[str, tuple]:
+    rows = await conn.execute(text("SELECT id, version, extractor_version, status FROM documents WHERE id = ANY(:ids)"),
+                              {"ids": list(set(ids))})
+    return {row[0]: row for row in rows}
+
+
+async def lock_document_numbers(conn: AsyncConnection, documents: list, document_ids: Sequence[str] = ()) -> None:
+    """Serialise transactions that touch the same document numbers, as a document or as a relation's target (and
+    the same registry documents, by `document_ids`).
+
+    Without it, a document and the one repealing it stored at the same moment (two registry replicas, or two
+    batches) each look for the other before it is committed, and the repeal is lost. The locks are taken in one
+    statement and in sorted order, so two transactions naming the same numbers cannot deadlock."""
+    keys: set[str] = set(document_ids)  # the key _store_document locks a document by
     for document in documents:
         if not isinstance(document, dict):
             continue
         if document.get("doc_number"):
-            numbers.add(str(document["doc_number"]))
+            keys.add(f"doc_number:{document['doc_number']}")
         for relation in document.get("relations") or []:
             if isinstance(relation, dict) and relation.get("doc_number"):
-                numbers.add(str(relation["doc_number"]))
-    for number in sorted(numbers):
-        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"doc_number:{number}"})
+                keys.add(f"doc_number:{relation['doc_number']}")
+    if keys:  # unnest yields the array in order, and each row's lock is taken before the next row's
+        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(CAST(:keys AS text[])) AS k"),
+                           {"keys": sorted(keys)})
 
 
-async def _store_document(conn: AsyncConnection, directory: UnitDirectory, document: dict, index: int, *,
-                          doc_id: str, source_file: str, extractor_version: str, today: date
+async def _store_new_documents(conn: AsyncConnection, directory: UnitDirectory, fresh: list[_Placed],
+                               files: list[ExtractedFile], placed: list[list[_Placed]],
+                               today: date) -> list[tuple[StoredDocument, list[events.Event]]]:
+    """Version 1 of documents not yet in the registry: every table written once for all of them."""
+    if not fresh:
+        return []
+    source = {id(p): f for f, file_places in zip(files, placed, strict=True) for p in file_places}
+    earlier = await _statuses_from_earlier_relations(conn, [p.doc_number for p in fresh if p.doc_number], today)
+    documents, versions, results = [], [], []
+    tables: dict[str, list[tuple]] = {"clauses": [], "responsibilities": [], "deadlines": [], "targets": []}
+    for p in fresh:
+        f = source[id(p)]
+        status, changed_by = earlier.get(p.doc_number, ("in_force", None))
+        expiry = iso_date(p.document.get("expiry_date"), "expiry_date")
+        if status == "in_force" and expiry is not None and expiry < today:
+            status = "expired"  # its validity (有效期至) ended before it arrived: no open deadlines, no reminders
+        rows = build_rows(p.document_id, p.document, directory, status)
+        params = _document_params(p, f, expiry, status, changed_by, 1, len(rows.clauses))
+        documents.append(params)
+        versions.append({**params, "payload": orjson.dumps(p.document).decode()})
+        tables["clauses"] += rows.clauses
+        tables["responsibilities"] += rows.responsibilities
+        tables["deadlines"] += rows.deadlines
+        tables["targets"] += rows.targets
+        ref = DocumentRef(p.document_id, p.doc_number, p.document.get("title"), 1)
+        outbox = events.diff_events(ref, ({}, {}), (rows.responsibility_facts, rows.deadline_facts))
+        results.append((StoredDocument(p.document_id, p.doc_number, 1, True, len(outbox)), outbox))
+    await conn.execute(text(INSERT_DOCUMENT), documents)
+    await conn.execute(text(INSERT_VERSION), versions)
+    for table, columns in (("clauses", CLAUSE_COLUMNS), ("responsibilities", RESPONSIBILITY_COLUMNS),
+                           ("deadlines", DEADLINE_COLUMNS), ("targets", TARGET_COLUMNS)):
+        await copy_rows(conn, table, columns, tables[table])
+    return results
+
+
+async def _statuses_from_earlier_relations(conn: AsyncConnection, doc_numbers: list[str],
+                                           today: date) -> dict[str, tuple[str, str]]:
+    """Documents registered after the one that repeals (or expires) them arrive already repealed, if that has
+    taken effect: {doc_number: (status, repealed by)} for those."""
+    if not doc_numbers:
+        return {}
+    rows = await conn.execute(text(
+        "SELECT DISTINCT ON (r.target_doc_number) r.target_doc_number, r.type, d.doc_number "
+        "FROM relations r JOIN documents d ON d.id = r.document_id "
+        "WHERE r.target_doc_number = ANY(:numbers) AND r.type IN ('repeals', 'expires') "
+        "AND (r.effective_date IS NULL OR r.effective_date <= :today) ORDER BY r.target_doc_number, r.type DESC"),
+        {"numbers": doc_numbers, "today": today})
+    return {target: (STATUS_BY_RELATION[rel_type], by) for target, rel_type, by in rows}
+
+
+def _document_params(p: _Placed, f: ExtractedFile, expiry: date | None, status: str, changed_by: str | None,
+                     version: int, clause_count: int) -> dict:
+    document = p.document
+    return {
+        "id": p.document_id, "doc_number": p.doc_number, "title": document.get("title"),
+        "issuers": [str(i) for i in document.get("issuers") or []],
+        "signed": iso_date(document.get("signed_date"), "signed_date"),
+        "effective": iso_date(document.get("effective_date"), "effective_date"),
+        "expiry": expiry,
+        "status": status, "changed_by": changed_by, "source_doc_id": f.doc_id, "source_file": f.source_file,
+        "version": version, "hash": p.digest, "extractor": f.extractor_version,
+        "attachments": [str(a) for a in document.get("attachments") or []], "clause_count": clause_count,
+    }
+
+
+INSERT_DOCUMENT = (
+    "INSERT INTO documents (id, doc_number, title, issuers, signed_date, effective_date, expiry_date, status, "
+    "status_changed_by, source_doc_id, source_file, version, content_hash, extractor_version, attachments, "
+    "clause_count) VALUES (:id, :doc_number, :title, :issuers, :signed, :effective, :expiry, :status, "
+    ":changed_by, :source_doc_id, :source_file, :version, :hash, :extractor, :attachments, :clause_count) "
+    "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, issuers = EXCLUDED.issuers, "
+    "signed_date = EXCLUDED.signed_date, effective_date = EXCLUDED.effective_date, "
+    "expiry_date = EXCLUDED.expiry_date, source_doc_id = EXCLUDED.source_doc_id, "
+    "source_file = EXCLUDED.source_file, version = EXCLUDED.version, content_hash = EXCLUDED.content_hash, "
+    "extractor_version = EXCLUDED.extractor_version, attachments = EXCLUDED.attachments, "
+    "clause_count = EXCLUDED.clause_count, updated_at = now()")
+INSERT_VERSION = (
+    "INSERT INTO document_versions (document_id, version, content_hash, extractor_version, source_doc_id, "
+    "source_file, payload) VALUES (:id, :version, :hash, :extractor, :source_doc_id, :source_file, "
+    "CAST(:payload AS jsonb))")
+
+
+async def _store_document(conn: AsyncConnection, directory: UnitDirectory, p: _Placed, *, doc_id: str,
+                          source_file: str, extractor_version: str, today: date
                           ) -> tuple[StoredDocument, list[events.Event]]:
-    if not isinstance(document, dict):
-        raise MalformedExtraction("a document must be a JSON object")
-    doc_number = document.get("doc_number") or None
-    document_id = document_id_for(doc_number, doc_id, index)
-    digest = content_hash(document)
+    """One document, whatever its case (new, new version, already stored, with relations)."""
+    document, document_id, doc_number = p.document, p.document_id, p.doc_number
     await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": document_id})
     current = (await conn.execute(text(
         "SELECT version, extractor_version, status FROM documents WHERE id = :id"), {"id": document_id})).one_or_none()
     if current is not None:
         seen = await conn.scalar(text(
             "SELECT 1 FROM document_versions WHERE document_id = :id AND content_hash = :h AND extractor_version = :v"),
-            {"id": document_id, "h": digest, "v": extractor_version})
+            {"id": document_id, "h": p.digest, "v": extractor_version})
         if seen or version_key(extractor_version) < version_key(current.extractor_version):
             return StoredDocument(document_id, doc_number, current.version, False, 0), []
     version = 1 if current is None else current.version + 1
     status, changed_by = (current.status, None) if current is not None else ("in_force", None)
     if current is None and doc_number:
-        status, changed_by = await _status_from_earlier_relations(conn, doc_number, today)
+        status, changed_by = (await _statuses_from_earlier_relations(conn, [doc_number], today)).get(
+            doc_number, ("in_force", None))
     expiry = iso_date(document.get("expiry_date"), "expiry_date")
     if status == "in_force" and expiry is not None and expiry < today:
         status = "expired"  # its validity (有效期至) ended before it arrived: no open deadlines, no reminders
@@ -202,31 +350,10 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, docum
     rows = build_rows(document_id, document, directory, status)
     previous = await _current_facts(conn, document_id) if current is not None else ({}, {})
 
-    params = {
-        "id": document_id, "doc_number": doc_number, "title": document.get("title"),
-        "issuers": [str(i) for i in document.get("issuers") or []],
-        "signed": iso_date(document.get("signed_date"), "signed_date"),
-        "effective": iso_date(document.get("effective_date"), "effective_date"),
-        "expiry": expiry,
-        "status": status, "changed_by": changed_by, "source_doc_id": doc_id, "source_file": source_file,
-        "version": version, "hash": digest, "extractor": extractor_version,
-        "attachments": [str(a) for a in document.get("attachments") or []], "clause_count": len(rows.clauses),
-    }
-    await conn.execute(text(
-        "INSERT INTO documents (id, doc_number, title, issuers, signed_date, effective_date, expiry_date, status, "
-        "status_changed_by, source_doc_id, source_file, version, content_hash, extractor_version, attachments, "
-        "clause_count) VALUES (:id, :doc_number, :title, :issuers, :signed, :effective, :expiry, :status, "
-        ":changed_by, :source_doc_id, :source_file, :version, :hash, :extractor, :attachments, :clause_count) "
-        "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, issuers = EXCLUDED.issuers, "
-        "signed_date = EXCLUDED.signed_date, effective_date = EXCLUDED.effective_date, "
-        "expiry_date = EXCLUDED.expiry_date, source_doc_id = EXCLUDED.source_doc_id, "
-        "source_file = EXCLUDED.source_file, version = EXCLUDED.version, content_hash = EXCLUDED.content_hash, "
-        "extractor_version = EXCLUDED.extractor_version, attachments = EXCLUDED.attachments, "
-        "clause_count = EXCLUDED.clause_count, updated_at = now()"), params)
-    await conn.execute(text(
-        "INSERT INTO document_versions (document_id, version, content_hash, extractor_version, source_doc_id, "
-        "source_file, payload) VALUES (:id, :version, :hash, :extractor, :source_doc_id, :source_file, "
-        "CAST(:payload AS jsonb))"), {**params, "payload": orjson.dumps(document).decode()})
+    params = _document_params(p, ExtractedFile(doc_id, extractor_version, source_file, []), expiry, status,
+                              changed_by, version, len(rows.clauses))
+    await conn.execute(text(INSERT_DOCUMENT), params)
+    await conn.execute(text(INSERT_VERSION), {**params, "payload": orjson.dumps(document).decode()})
     if current is not None:
         for table in ("clauses", "responsibilities", "deadlines", "targets", "relations"):
             await conn.execute(text(f"DELETE FROM {table} WHERE document_id = :id"), {"id": document_id})
@@ -266,18 +393,6 @@ async def _current_facts(conn: AsyncConnection, document_id: str):
     deadlines = {(p, dt, kind): DeadlineFact(p, ct, dt, when, kind, status, tuple(units))
                  for p, ct, dt, when, kind, status, units in dl}
     return responsibilities, deadlines
-
-
-async def _status_from_earlier_relations(conn: AsyncConnection, doc_number: str,
-                                         today: date) -> tuple[str, str | None]:
-    """A document registered after the one that repeals (or expires) it arrives already repealed, if that has
-    taken effect."""
-    row = (await conn.execute(text(
-        "SELECT r.type, d.doc_number FROM relations r JOIN documents d ON d.id = r.document_id "
-        "WHERE r.target_doc_number = :n AND r.type IN ('repeals', 'expires') "
-        "AND (r.effective_date IS NULL OR r.effective_date <= :today) ORDER BY r.type DESC LIMIT 1"),
-        {"n": doc_number, "today": today})).one_or_none()
-    return ("in_force", None) if row is None else (STATUS_BY_RELATION[row.type], row.doc_number)
 
 
 async def apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: list[tuple],

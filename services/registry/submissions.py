@@ -47,15 +47,26 @@ async def mark_failed(engine: AsyncEngine, doc_id: str, reason: str) -> None:
             {"doc_id": doc_id, "r": reason})
 
 
-async def mark_registered(conn: AsyncConnection, *, doc_id: str, source_file: str, doc_numbers: list[str],
-                          extractor_version: str) -> None:
-    """Inside the registry's write transaction: the submission's documents are stored."""
+@dataclass(frozen=True)
+class Registered:
+    doc_id: str
+    source_file: str
+    doc_numbers: list[str]
+    extractor_version: str
+
+
+async def mark_registered(conn: AsyncConnection, registered: list[Registered]) -> None:
+    """Inside the registry's write transaction: these submissions' documents are stored (one pipelined
+    statement for all)."""
+    if not registered:
+        return
     await conn.execute(text(
         "INSERT INTO submissions (doc_id, filename, size, state, doc_numbers, extractor_version) "
         "VALUES (:doc_id, :f, 0, 'registered', :n, :v) "
         "ON CONFLICT (doc_id) DO UPDATE SET state = 'registered', reason = NULL, doc_numbers = :n, "
         "extractor_version = :v, updated_at = now()"),
-        {"doc_id": doc_id, "f": source_file, "n": doc_numbers, "v": extractor_version})
+        [{"doc_id": r.doc_id, "f": r.source_file, "n": r.doc_numbers, "v": r.extractor_version}
+         for r in registered])
 
 
 async def get_status(engine: AsyncEngine, doc_id: str) -> SubmissionStatus | None:

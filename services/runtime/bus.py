@@ -93,6 +93,7 @@ async def publish_json(js: JetStreamContext, subject: str, payload: dict[str, An
 
 Handler = Callable[[Any], Awaitable[None]]
 BatchHook = Callable[[list], Awaitable[None]]
+BatchHandler = Callable[[list], Awaitable[list]]  # handles what it can of a batch; returns those messages
 
 
 class PoisonMessage(Exception):
@@ -116,11 +117,15 @@ async def _next_batch(sub, batch: int) -> list:
 
 async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, subject: str, handler: Handler,
                             stop, max_deliver: int, batch: int = 16, ack_wait: float = ACK_WAIT_SECONDS,
-                            before_batch: BatchHook | None = None) -> None:
+                            before_batch: BatchHook | None = None, batch_handler: BatchHandler | None = None
+                            ) -> None:
     """Fetch and handle messages until `stop` is set. The handler must be idempotent.
 
     `before_batch`, if given, sees each fetched batch before its messages are handled, to read at once what
     they all need; it must only prepare (its failure is logged, and the messages are handled all the same).
+    `batch_handler`, if given, is offered each batch of two or more messages first, to handle together (one
+    transaction for all, say): the messages it returns are acked; the others, or all of them if it raises, go
+    through `handler` one by one, with the failure handling below.
 
     Success → ack. PoisonMessage, or a failure on the last allowed delivery → dead-letter with the
     reason, then term. A dependency unreachable (PostgreSQL or NATS down) → keep the message and retry it
@@ -150,6 +155,10 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
                 except Exception as exc:  # noqa: BLE001 (an optimisation only: the handler decides alone)
                     log.warning("batch preparation failed", extra={"consumer": durable, "error": repr(exc)})
             heartbeat = asyncio.create_task(_hold(held, ack_wait / 3))
+            if batch_handler is not None and len(msgs) > 1:
+                for msg in await _handle_batch(msgs, batch_handler, stage):
+                    held.remove(msg)
+                msgs = [msg for msg in msgs if msg in held]
             async def settle(msg) -> None:
                 while not await _handle_one(js, msg, handler, stage, max_deliver) and not stop.is_set():
                     await pause(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
@@ -163,6 +172,21 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
             await sub.unsubscribe()  # an idle pull subscription would otherwise hold up nc.drain()
         except Exception:
             pass
+
+
+async def _handle_batch(msgs: list, batch_handler: BatchHandler, stage: str) -> list:
+    """The messages `batch_handler` handled, acked; none if it failed (each is then handled alone)."""
+    try:
+        with span_from_headers(f"consume batch of {len(msgs)}", None, **{"messaging.consumer": stage}):
+            handled = await batch_handler(msgs)
+    except Exception as exc:  # noqa: BLE001 (the one-by-one path retries, and reports what is wrong)
+        log.warning("batch not handled together; handling its messages one by one",
+                    extra={"consumer": stage, "messages": len(msgs), "error": repr(exc)})
+        return []
+    for msg in handled:
+        await _quietly(msg.ack())
+    MESSAGES_PROCESSED.labels(stage, "ok").inc(len(handled))
+    return handled
 
 
 async def _hold(msgs: list, every: float) -> None:
