@@ -55,11 +55,10 @@ class ExtractComponent:
             doc_id, source = event["doc_id"], event.get("source", "")
         except (ValueError, KeyError) as exc:
             raise bus.PoisonMessage(f"malformed ingested event: {exc}") from exc
-        store = await self._ctx.js.object_store(bus.ORIGINALS_BUCKET)
-        original = await store.get(doc_id)
+        original = await bus.get_object(self._ctx.js, bus.ORIGINALS_BUCKET, doc_id)
         started = time.perf_counter()
         # CPU-bound: keep the event loop (acks, health, gRPC) responsive while it runs.
-        body = await asyncio.to_thread(extract_bytes, original.data, source)
+        body = await asyncio.to_thread(extract_bytes, original, source)
         EXTRACTION_SECONDS.observe(time.perf_counter() - started)
         CLAUSES_EXTRACTED.inc(sum(len(d["clauses"]) for d in body["documents"]))
         payload = {"doc_id": doc_id, "extractor_version": EXTRACTOR_VERSION, "source_file": source, **body}
@@ -76,7 +75,7 @@ class ExtractComponent:
         The name is fixed by doc_id and extractor version, so a redelivery overwrites the same object.
         """
         name = f"{payload['doc_id']}/{EXTRACTOR_VERSION}"
-        store = await self._ctx.js.object_store(bus.EXTRACTIONS_BUCKET)
+        store = await bus.object_store(self._ctx.js, bus.EXTRACTIONS_BUCKET)
         await store.put(name, orjson.dumps(payload["documents"]))
         event = {key: value for key, value in payload.items() if key != "documents"}
         return {**event, "documents_ref": {"bucket": bus.EXTRACTIONS_BUCKET, "name": name}}

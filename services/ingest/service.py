@@ -47,11 +47,14 @@ async def _store_and_publish(ctx: Context, data: bytes, doc_id: str, filename: s
     if previous is not None and previous.state in ("extracted", "registered"):
         DOCUMENTS_INGESTED.labels("duplicate").inc()
         return doc_id, True
-    store = await ctx.js.object_store(bus.ORIGINALS_BUCKET)
-    try:
-        await store.get_info(doc_id)
-    except NotFoundError:
+    store = await bus.object_store(ctx.js, bus.ORIGINALS_BUCKET)
+    if previous is None:  # new content (put itself replaces a copy left by a crash before the row was written)
         await store.put(doc_id, data)
+    else:
+        try:
+            await store.get_info(doc_id)
+        except NotFoundError:
+            await store.put(doc_id, data)
     # PostgreSQL first: once the event is out, the pipeline can already report on this doc_id.
     # (A failed document submitted again starts over from "received".)
     await submissions.record_received(ctx.engine, doc_id=doc_id, filename=filename, media_type=media_type,
@@ -117,7 +120,7 @@ class IngestServicer(ingest_pb2_grpc.IngestServiceServicer):
 async def requeue_for_extraction(ctx: Context, doc_ids: list[str] | None) -> tuple[int, list[str]]:
     """Publish `ingested` again for stored originals (all when doc_ids is None). Returns (queued, missing)."""
     known = await submissions.list_submissions(ctx.engine, doc_ids)
-    store = await ctx.js.object_store(bus.ORIGINALS_BUCKET)
+    store = await bus.object_store(ctx.js, bus.ORIGINALS_BUCKET)
     queued, missing = 0, sorted(set(doc_ids or []) - {s.doc_id for s in known})
     stamp = time.time_ns()
     for sub in known:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.registry import submissions
 from services.registry.store import ExtractedFile, MalformedExtraction, store_extraction, store_extractions
 from services.registry.units import UnitDirectory
+from services.runtime import bus
 from services.runtime.bus import PoisonMessage
 
 log = logging.getLogger("duban.registry.consumer")
@@ -41,12 +42,12 @@ async def load_documents(js: JetStreamContext, event: dict) -> list:
     if ref is None:
         return event.get("documents") or []
     try:
-        stored = await (await js.object_store(ref["bucket"])).get(ref["name"])
+        stored = await bus.get_object(js, ref["bucket"], ref["name"])
     except NotFoundError as exc:  # deleted, or its bucket lost: a retry will not find it either
         raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not in the object store") \
             from exc
     try:
-        documents = orjson.loads(stored.data)
+        documents = orjson.loads(stored)
     except ValueError as exc:
         raise PoisonMessage(f"extraction result {ref['bucket']}/{ref['name']} is not JSON: {exc}") from exc
     if not isinstance(documents, list):
