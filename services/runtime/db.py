@@ -14,7 +14,9 @@ def make_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
     url = database_url
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
-    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping (a round trip before every transaction): after a PostgreSQL restart the first statement on a
+    # dead connection fails as "unavailable", is retried, and SQLAlchemy drops every connection of the old server.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=10)
 
 
 class Row(asyncpg.Record):
