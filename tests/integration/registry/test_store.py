@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import text
 
 from services.registry import submissions
-from services.registry.store import store_extraction
+from services.registry.store import ExtractedFile, MalformedExtraction, store_extraction, store_extractions
 from tests.integration.registry.conftest import clause, work_plan
+
+TRACE_A = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 async def _store(engine, directory, documents, doc_id="f" * 64, extractor="1.0.0"):
@@ -128,3 +131,54 @@ async def test_document_without_number_gets_a_stable_id(engine, directory):
     [first] = await _store(engine, directory, [plan], doc_id="6" * 64)
     [again] = await _store(engine, directory, [json.loads(json.dumps(plan))], doc_id="6" * 64)
     assert first.document_id == again.document_id and not again.changed
+
+
+async def test_files_stored_together_get_what_one_at_a_time_gives(engine, directory):
+    """The registry consumer stores a fetched batch in one transaction. New documents go in together; a new
+    version, a repeal and an unchanged document inside the same batch keep their one-by-one meaning."""
+    old = "衢政发〔2018〕8号"
+    [old_stored] = await _store(engine, directory, [work_plan(old)], doc_id="7" * 64)
+    revised = work_plan("衢政办发〔2025〕11号")
+    revised["clauses"][0]["units"] = [{"name": "市经信局", "role": "lead"}]
+    unnumbered = work_plan(None, clauses=[clause("1", "开展专项整治行动。", units=[("市公安局", "lead")])])
+    files = [ExtractedFile("a1" * 32, "1.0.0", "a.txt", [work_plan("衢政办发〔2025〕11号")], traceparent=TRACE_A),
+             ExtractedFile("b1" * 32, "1.0.0", "b.txt", [work_plan("衢政办发〔2025〕12号"), unnumbered]),
+             ExtractedFile("c1" * 32, "1.0.0", "c.txt", [work_plan("衢政发〔2025〕8号", relations=[
+                 {"type": "repeals", "doc_number": old, "effective_date": None}])]),
+             ExtractedFile("7" * 64, "1.0.0", "plan.txt", [work_plan(old)]),
+             ExtractedFile("d1" * 32, "1.0.0", "d.txt", [revised])]
+    stored = await store_extractions(engine, directory, files)
+
+    assert [[(d.doc_number, d.version, d.changed) for d in file_stored] for file_stored in stored] == [
+        [("衢政办发〔2025〕11号", 1, True)], [("衢政办发〔2025〕12号", 1, True), (None, 1, True)],
+        [("衢政发〔2025〕8号", 1, True)], [(old, 1, False)], [("衢政办发〔2025〕11号", 2, True)]]
+    async with engine.connect() as conn:
+        statuses = dict((await conn.execute(text(
+            "SELECT coalesce(doc_number, '-'), status FROM documents WHERE source_doc_id = ANY(:ids)"),
+            {"ids": [f.doc_id for f in files]})).all())
+        leads = set((await conn.execute(text(
+            "SELECT r.unit_key FROM responsibilities r JOIN documents d ON d.id = r.document_id "
+            "WHERE d.doc_number = '衢政办发〔2025〕11号' AND r.clause_ord = 0"))).scalars())
+        traces = set((await conn.execute(text(
+            "SELECT o.traceparent FROM outbox o WHERE o.payload->'document'->>'doc_number' = '衢政办发〔2025〕11号' "
+            "AND o.payload->'document'->>'version' = '1'"))).scalars())
+    assert statuses == {old: "repealed", "衢政办发〔2025〕11号": "in_force", "衢政办发〔2025〕12号": "in_force",
+                        "衢政发〔2025〕8号": "in_force", "-": "in_force"}
+    assert leads == {"衢州市经济和信息化局"}  # the later file of the batch is the current version
+    assert traces == {TRACE_A}  # each file's events continue its own trace
+    [repealed] = [p for s, p in await _outbox(engine, old_stored.document_id) if s.endswith("document.repealed")]
+    assert repealed["repealed_by"]["doc_number"] == "衢政发〔2025〕8号"
+    for f in files:
+        assert (await submissions.get_status(engine, f.doc_id)).state == "registered"
+
+
+async def test_a_batch_with_a_malformed_document_stores_nothing(engine, directory):
+    before = await _counts(engine)
+    broken = work_plan("衢政办发〔2025〕14号")
+    broken["clauses"][0]["units"] = [{"name": "市发改委", "role": "boss"}]
+    files = [ExtractedFile("e1" * 32, "1.0.0", "e.txt", [work_plan("衢政办发〔2025〕13号")]),
+             ExtractedFile("f1" * 32, "1.0.0", "f.txt", [broken])]
+    with pytest.raises(MalformedExtraction, match="unknown role"):
+        await store_extractions(engine, directory, files)
+    assert await _counts(engine) == before
+    assert await submissions.get_status(engine, "e1" * 32) is None
