@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import orjson
 
@@ -18,11 +22,21 @@ from services.extract.pipeline import extract_text_with_warnings
 from services.ingest.readers import UnreadableDocument, read_document
 from services.runtime import bus
 from services.runtime.app import Context
+from services.runtime.embedded import die_with_parent
 from services.runtime.metrics import CLAUSES_EXTRACTED, EXTRACTION_SECONDS
 
 log = logging.getLogger("duban.extract")
 
 HEADERS_ALLOWANCE = 4096  # NATS counts headers (message id, trace context) in its max_payload
+
+
+def extracted_event(data: bytes, filename: str, doc_id: str) -> tuple[bytes, int, int, str | None]:
+    """Pure: file bytes → the `extracted` event, JSON-encoded (in the worker process: only bytes cross back), and
+    its clause count, document count and failure."""
+    body = extract_bytes(data, filename)
+    payload = {"doc_id": doc_id, "extractor_version": EXTRACTOR_VERSION, "source_file": filename, **body}
+    return (orjson.dumps(payload), sum(len(d["clauses"]) for d in body["documents"]), len(body["documents"]),
+            body["failure"])
 
 
 def extract_bytes(data: bytes, filename: str) -> dict:
@@ -43,8 +57,16 @@ class ExtractComponent:
     needs_database = False
     grpc_services: list[str] = []
 
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
     async def start(self, ctx: Context) -> None:
         self._ctx = ctx
+        # Extraction is CPU-bound Python: in worker processes it runs beside the service's event loop instead of
+        # taking turns with it for the interpreter lock, and `duban up` uses more than one core.
+        self._processes = ctx.settings.extract_processes
+        if self._processes:
+            self._pool = _new_pool(self._processes)
         ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_DOCUMENTS", durable="extract",
                                         subject=bus.SUBJECT_INGESTED, handler=self.handle, stop=ctx.stop,
                                         max_deliver=ctx.settings.max_deliver), "extract-consumer")
@@ -57,17 +79,26 @@ class ExtractComponent:
             raise bus.PoisonMessage(f"malformed ingested event: {exc}") from exc
         original = await bus.get_object(self._ctx.js, bus.ORIGINALS_BUCKET, doc_id)
         started = time.perf_counter()
-        # CPU-bound: keep the event loop (acks, health, gRPC) responsive while it runs.
-        body = await asyncio.to_thread(extract_bytes, original, source)
+        data, clauses, documents, failure = await self._extract(original, source, doc_id)
         EXTRACTION_SECONDS.observe(time.perf_counter() - started)
-        CLAUSES_EXTRACTED.inc(sum(len(d["clauses"]) for d in body["documents"]))
-        payload = {"doc_id": doc_id, "extractor_version": EXTRACTOR_VERSION, "source_file": source, **body}
-        data = orjson.dumps(payload)  # encoded once: measured here, published as is
+        CLAUSES_EXTRACTED.inc(clauses)
         if len(data) > self._ctx.nc.max_payload - HEADERS_ALLOWANCE:  # NATS would refuse it on every attempt
-            data = orjson.dumps(await self._store_documents(payload))
+            data = orjson.dumps(await self._store_documents(orjson.loads(data)))
         await bus.publish_json(self._ctx.js, bus.SUBJECT_EXTRACTED, data, msg_id=f"{doc_id}:{EXTRACTOR_VERSION}")
-        log.info("document extracted", extra={"doc_id": doc_id, "documents": len(body["documents"]),
-                                               "failure": body["failure"]})
+        log.info("document extracted", extra={"doc_id": doc_id, "documents": documents, "failure": failure})
+
+    async def _extract(self, original: bytes, source: str, doc_id: str) -> tuple[bytes, int, int, str | None]:
+        if self._pool is None:  # CPU-bound: a thread keeps the event loop (acks, health, gRPC) responsive
+            return await asyncio.to_thread(extracted_event, original, source, doc_id)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, extracted_event, original, source,
+                                                                    doc_id)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory, a crash in a PDF library): this document is retried, and
+            # dead-lettered if it does that every time; the others go on in a new pool.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = _new_pool(self._processes)
+            raise RuntimeError(f"extraction worker process died while extracting {doc_id}") from None
 
     async def _store_documents(self, payload: dict) -> dict:
         """Put the documents in the extractions bucket; return the event with a reference in their place.
@@ -81,4 +112,12 @@ class ExtractComponent:
         return {**event, "documents_ref": {"bucket": bus.EXTRACTIONS_BUCKET, "name": name}}
 
     async def close(self) -> None:
-        pass
+        if self._pool is not None:  # wait for the workers to exit: none may outlive the service
+            await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
+
+
+def _new_pool(processes: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the service process has threads and an event loop that a forked child must not inherit.
+    # Workers die with the service, even when it is killed (their queues never report its death to them).
+    return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))

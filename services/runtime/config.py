@@ -32,6 +32,13 @@ def _positive(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _non_negative(env: dict[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 0:
+        raise ConfigError(f"{name}={value} must not be negative")
+    return value
+
+
 def parse_api_tokens(raw: str) -> dict[str, frozenset[str]]:
     """`tok1=read,ingest;tok2=admin` → {token: scopes}. Empty → no tokens (open access)."""
     tokens: dict[str, frozenset[str]] = {}
@@ -62,6 +69,7 @@ class Settings:
     max_deliver: int = 5
     nats_replicas: int = 1
     db_pool_size: int = 20
+    extract_processes: int = 1  # 0: extract in a thread of the service's own process
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, require_nats: bool = True,
@@ -93,4 +101,5 @@ class Settings:
             max_deliver=_int(env, "DUBAN_MAX_DELIVER", 5),
             nats_replicas=_int(env, "DUBAN_NATS_REPLICAS", 1),
             db_pool_size=_positive(env, "DUBAN_DB_POOL_SIZE", 20),
+            extract_processes=_non_negative(env, "DUBAN_EXTRACT_PROCESSES", 1),
         )

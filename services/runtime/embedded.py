@@ -34,6 +34,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
+    """In a child process that Python started (a worker of a process pool): get `sig` when the parent dies, so no
+    worker outlives a killed service."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
+    if os.getppid() != parent_pid:  # it died before we asked
+        os.kill(os.getpid(), sig)
+
+
 def _die_with_parent(sig: int):
     def preexec() -> None:
         os.setpgrp()  # own group: a Ctrl-C in the terminal reaches the parent, which stops us in order

@@ -47,7 +47,9 @@ WATCHED_NOTICE = """衢州市人民政府办公室关于做好城市道路积水
 async def system(server_data_dir, database_url):
     async with running_system(server_data_dir / "ingest-sources", database_url, "ingest_sources",
                               components=("ingest", "extract", "registry"),
-                              extra_env={"DUBAN_MAX_DOCUMENT_BYTES": str(MAX_BYTES)}) as address:
+                              # In-process extraction: the re-extraction test swaps the extractor version here.
+                              extra_env={"DUBAN_MAX_DOCUMENT_BYTES": str(MAX_BYTES),
+                                         "DUBAN_EXTRACT_PROCESSES": "0"}) as address:
         yield address
 
 
