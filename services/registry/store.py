@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -161,36 +162,25 @@ async def store_extractions(engine: AsyncEngine, directory: UnitDirectory, files
     applied on their day by lifecycle.apply_due_relations."""
     today = today or local_day()
     async with engine.begin() as conn:
-        placed = [[_place(document, index, f.doc_id) for index, document in enumerate(f.documents)] for f in files]
-        ids = [p.document_id for file_places in placed for p in file_places]
-        await lock_document_numbers(conn, [d for f in files for d in f.documents], ids)
-        current = await _current_documents(conn, ids)
-        related = {str(r.get("doc_number")) for file_places in placed for p in file_places
+        placed = [_place(document, index, f) for f in files for index, document in enumerate(f.documents)]
+        ids = Counter(p.document_id for p in placed)
+        await lock_document_numbers(conn, [p.document for p in placed], list(ids))
+        current = await _current_documents(conn, list(ids))
+        related = {str(r.get("doc_number")) for p in placed
                    for r in p.document.get("relations") or [] if isinstance(r, dict)}
-        repeated = {i for i in ids if ids.count(i) > 1} if len(set(ids)) < len(ids) else set()
-        fresh = [p for file_places in placed for p in file_places
-                 if p.document_id not in current and p.document_id not in repeated
+        fresh = [p for p in placed if p.document_id not in current and ids[p.document_id] == 1
                  and not p.document.get("relations") and p.doc_number not in related]
-        fresh_ids = {id(p) for p in fresh}
+        await _store_new_documents(conn, directory, fresh, today)
+        for p in placed:  # in the files' order
+            if p.result is None:
+                p.result = await _store_document(conn, directory, p, today=today)
 
-        results: dict[int, tuple[StoredDocument, list[events.Event]]] = {}
-        for p, result in zip(fresh, await _store_new_documents(conn, directory, fresh, files, placed, today),
-                             strict=True):
-            results[id(p)] = result
-        for f, file_places in zip(files, placed, strict=True):
-            for p in file_places:
-                if id(p) not in fresh_ids:
-                    results[id(p)] = await _store_document(
-                        conn, directory, p, doc_id=f.doc_id, source_file=f.source_file,
-                        extractor_version=f.extractor_version, today=today)
-
-        stored, outbox, traceparents = [], [], []
-        for f, file_places in zip(files, placed, strict=True):
-            file_stored = [results[id(p)][0] for p in file_places]
-            stored.append(file_stored)
-            for p in file_places:
-                outbox += results[id(p)][1]
-                traceparents += [f.traceparent or inject_headers({}).get("traceparent")] * len(results[id(p)][1])
+        current_trace = inject_headers({}).get("traceparent")  # for files that bring no trace of their own
+        outbox, traceparents = [], []
+        for p in placed:
+            outbox += p.result[1]
+            traceparents += [p.file.traceparent or current_trace] * len(p.result[1])
+        stored = [[p.result[0] for p in placed if p.file is f] for f in files]
         await submissions.mark_registered(conn, [
             submissions.Registered(f.doc_id, f.source_file, [d.doc_number for d in file_stored if d.doc_number],
                                    f.extractor_version) for f, file_stored in zip(files, stored, strict=True)])
@@ -201,18 +191,21 @@ async def store_extractions(engine: AsyncEngine, directory: UnitDirectory, files
 
 @dataclass
 class _Placed:
-    """A contract document and where it goes in the registry."""
+    """A contract document, the file it came in, where it goes in the registry, and once stored, the outcome."""
     document: dict
+    file: ExtractedFile
     document_id: str
     doc_number: str | None
     digest: str
+    result: tuple[StoredDocument, list[events.Event]] | None = None
 
 
-def _place(document, index: int, source_doc_id: str) -> _Placed:
+def _place(document, index: int, file: ExtractedFile) -> _Placed:
     if not isinstance(document, dict):
         raise MalformedExtraction("a document must be a JSON object")
     doc_number = document.get("doc_number") or None
-    return _Placed(document, document_id_for(doc_number, source_doc_id, index), doc_number, content_hash(document))
+    return _Placed(document, file, document_id_for(doc_number, file.doc_id, index), doc_number,
+                   content_hash(document))
 
 
 async def _current_documents(conn: AsyncConnection, ids: list[str]) -> dict[str, tuple]:
@@ -243,23 +236,19 @@ async def lock_document_numbers(conn: AsyncConnection, documents: list, document
 
 
 async def _store_new_documents(conn: AsyncConnection, directory: UnitDirectory, fresh: list[_Placed],
-                               files: list[ExtractedFile], placed: list[list[_Placed]],
-                               today: date) -> list[tuple[StoredDocument, list[events.Event]]]:
+                               today: date) -> None:
     """Version 1 of documents not yet in the registry: every table written once for all of them."""
     if not fresh:
-        return []
-    source = {id(p): f for f, file_places in zip(files, placed, strict=True) for p in file_places}
+        return
     earlier = await _statuses_from_earlier_relations(conn, [p.doc_number for p in fresh if p.doc_number], today)
-    documents, versions, results = [], [], []
+    documents, versions = [], []
     tables: dict[str, list[tuple]] = {"clauses": [], "responsibilities": [], "deadlines": [], "targets": []}
     for p in fresh:
-        f = source[id(p)]
         status, changed_by = earlier.get(p.doc_number, ("in_force", None))
         expiry = iso_date(p.document.get("expiry_date"), "expiry_date")
-        if status == "in_force" and expiry is not None and expiry < today:
-            status = "expired"  # its validity (有效期至) ended before it arrived: no open deadlines, no reminders
+        status = _expired_on_arrival(status, expiry, today)
         rows = build_rows(p.document_id, p.document, directory, status)
-        params = _document_params(p, f, expiry, status, changed_by, 1, len(rows.clauses))
+        params = _document_params(p, expiry, status, changed_by, 1, len(rows.clauses))
         documents.append(params)
         versions.append({**params, "payload": orjson.dumps(p.document).decode()})
         tables["clauses"] += rows.clauses
@@ -268,13 +257,12 @@ async def _store_new_documents(conn: AsyncConnection, directory: UnitDirectory, 
         tables["targets"] += rows.targets
         ref = DocumentRef(p.document_id, p.doc_number, p.document.get("title"), 1)
         outbox = events.diff_events(ref, ({}, {}), (rows.responsibility_facts, rows.deadline_facts))
-        results.append((StoredDocument(p.document_id, p.doc_number, 1, True, len(outbox)), outbox))
+        p.result = (StoredDocument(p.document_id, p.doc_number, 1, True, len(outbox)), outbox)
     await conn.execute(text(INSERT_DOCUMENT), documents)
     await conn.execute(text(INSERT_VERSION), versions)
     for table, columns in (("clauses", CLAUSE_COLUMNS), ("responsibilities", RESPONSIBILITY_COLUMNS),
                            ("deadlines", DEADLINE_COLUMNS), ("targets", TARGET_COLUMNS)):
         await copy_rows(conn, table, columns, tables[table])
-    return results
 
 
 async def _statuses_from_earlier_relations(conn: AsyncConnection, doc_numbers: list[str],
@@ -292,9 +280,15 @@ async def _statuses_from_earlier_relations(conn: AsyncConnection, doc_numbers: l
     return {target: (STATUS_BY_RELATION[rel_type], by) for target, rel_type, by in rows}
 
 
-def _document_params(p: _Placed, f: ExtractedFile, expiry: date | None, status: str, changed_by: str | None,
-                     version: int, clause_count: int) -> dict:
-    document = p.document
+def _expired_on_arrival(status: str, expiry: date | None, today: date) -> str:
+    """A document whose validity (有效期至) ended before it arrived is stored expired: no open deadlines, no
+    reminders."""
+    return "expired" if status == "in_force" and expiry is not None and expiry < today else status
+
+
+def _document_params(p: _Placed, expiry: date | None, status: str, changed_by: str | None, version: int,
+                     clause_count: int) -> dict:
+    document, f = p.document, p.file
     return {
         "id": p.document_id, "doc_number": p.doc_number, "title": document.get("title"),
         "issuers": [str(i) for i in document.get("issuers") or []],
@@ -324,12 +318,12 @@ INSERT_VERSION = (
     "CAST(:payload AS jsonb))")
 
 
-async def _store_document(conn: AsyncConnection, directory: UnitDirectory, p: _Placed, *, doc_id: str,
-                          source_file: str, extractor_version: str, today: date
+async def _store_document(conn: AsyncConnection, directory: UnitDirectory, p: _Placed, *, today: date
                           ) -> tuple[StoredDocument, list[events.Event]]:
-    """One document, whatever its case (new, new version, already stored, with relations)."""
+    """One document, whatever its case (new, new version, already stored, with relations); its locks are held
+    (store_extractions). It reads its current row again: an earlier document of the batch may have written it."""
     document, document_id, doc_number = p.document, p.document_id, p.doc_number
-    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": document_id})
+    extractor_version = p.file.extractor_version
     current = (await conn.execute(text(
         "SELECT version, extractor_version, status FROM documents WHERE id = :id"), {"id": document_id})).one_or_none()
     if current is not None:
@@ -344,14 +338,12 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, p: _P
         status, changed_by = (await _statuses_from_earlier_relations(conn, [doc_number], today)).get(
             doc_number, ("in_force", None))
     expiry = iso_date(document.get("expiry_date"), "expiry_date")
-    if status == "in_force" and expiry is not None and expiry < today:
-        status = "expired"  # its validity (有效期至) ended before it arrived: no open deadlines, no reminders
+    status = _expired_on_arrival(status, expiry, today)
     ref = DocumentRef(document_id, doc_number, document.get("title"), version)
     rows = build_rows(document_id, document, directory, status)
     previous = await _current_facts(conn, document_id) if current is not None else ({}, {})
 
-    params = _document_params(p, ExtractedFile(doc_id, extractor_version, source_file, []), expiry, status,
-                              changed_by, version, len(rows.clauses))
+    params = _document_params(p, expiry, status, changed_by, version, len(rows.clauses))
     await conn.execute(text(INSERT_DOCUMENT), params)
     await conn.execute(text(INSERT_VERSION), {**params, "payload": orjson.dumps(document).decode()})
     if current is not None:
