@@ -37,7 +37,7 @@ def free_port() -> int:
 def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
     """In a child process that Python started (a worker of a process pool): get `sig` when the parent dies, so no
     worker outlives a killed service."""
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
+    _set_parent_death_signal(sig)
     if os.getppid() != parent_pid:  # it died before we asked
         os.kill(os.getpid(), sig)
 
@@ -45,9 +45,12 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> None:
 def _die_with_parent(sig: int):
     def preexec() -> None:
         os.setpgrp()  # own group: a Ctrl-C in the terminal reaches the parent, which stops us in order
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, sig)
+        _set_parent_death_signal(sig)
     return preexec
+
+
+def _set_parent_death_signal(sig: int) -> None:
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
 
 
 def _spawn(cmd: list[str], log_path: Path, sig: int, **kwargs) -> subprocess.Popen:
