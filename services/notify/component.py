@@ -66,8 +66,6 @@ class NotifyComponent:
         self.deliveries_waiting = asyncio.Event()  # set when a delivery was recorded: dispatch now
         self._webhook: WebhookSender | None = None
         self._read_pool: asyncpg.Pool | None = None
-        # Unit keys of the batch in hand that no subscription is concerned by (see before_batch).
-        self._unconcerned: frozenset[str] = frozenset()
 
     async def start(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -91,7 +89,7 @@ class NotifyComponent:
 
         ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_REGISTRY", durable="notify",
                                         subject=f"{bus.SUBJECT_REGISTRY_PREFIX}.>", handler=self.handle,
-                                        before_batch=self.before_batch, batch=CONSUMER_BATCH,
+                                        batch_handler=self.settle_quiet, batch=CONSUMER_BATCH,
                                         stop=ctx.stop, max_deliver=ctx.settings.max_deliver), "notify-consumer")
         ctx.spawn(self._flush_loop(), "notify-digests")
         ctx.spawn(self.scheduler.run(ctx.stop, self.reminder_interval, self.deliveries_waiting.set),
@@ -105,8 +103,6 @@ class NotifyComponent:
             raise bus.PoisonMessage(f"malformed registry event: {exc}") from exc
         if msg.subject == ASSIGNED:
             _require(event, "responsibility", msg.subject)
-            if self._concerns_nobody(event["responsibility"]):
-                return
             async with self._ctx.engine.begin() as conn:
                 queued = await record_assignment(conn, event, self.clock.now())
             log.debug("assignment queued", extra={"event_id": event["id"], "subscriptions": queued})
@@ -120,17 +116,30 @@ class NotifyComponent:
                     self.deliveries_waiting.set()
         # Other events (document.expired, …) need no message of their own: reminders read the tables.
 
-    async def before_batch(self, msgs: list) -> None:
-        """Most assignments concern no subscriber: find which of the batch's unit keys do with one lean read, so
-        the others are settled without a transaction. A key not decided here (odd event, PostgreSQL trouble)
-        takes the transactional path, which decides and reports."""
-        self._unconcerned = frozenset()
-        keys = {key for msg in msgs if msg.subject == ASSIGNED and (key := _unit_key(msg.data)) is not None}
-        if keys:
-            self._unconcerned = frozenset(keys - await subscriptions.concerned_keys(self._read_pool, list(keys)))
-
-    def _concerns_nobody(self, responsibility) -> bool:
-        return isinstance(responsibility, dict) and responsibility.get("unit_key") in self._unconcerned
+    async def settle_quiet(self, msgs: list) -> list:
+        """The events of a fetched batch that call for no message, settled together: assignments no subscription
+        is concerned by (one lean read for all their unit keys; most are such), a first version's deadlines, and
+        events no notice answers. The others, and anything odd, go to `handle` one by one, which decides and
+        reports."""
+        quiet, assigned = [], {}
+        for msg in msgs:
+            try:
+                event = orjson.loads(msg.data)
+            except ValueError:
+                continue
+            if msg.subject == ASSIGNED:
+                if _complete(event, "responsibility") and isinstance(key := event["responsibility"].get("unit_key"),
+                                                                      str):
+                    assigned.setdefault(key, []).append(msg)
+            elif msg.subject == DEADLINE_ADDED:
+                if _complete(event, "deadline") and not event.get("known_unit_keys"):
+                    quiet.append(msg)
+            elif msg.subject not in NOTICES:
+                quiet.append(msg)
+        if assigned:
+            concerned = await subscriptions.concerned_keys(self._read_pool, list(assigned))
+            quiet += [msg for key, group in assigned.items() if key not in concerned for msg in group]
+        return quiet
 
     async def _flush_loop(self) -> None:
         quiet = timedelta(seconds=self.digest_quiet)
@@ -150,14 +159,10 @@ class NotifyComponent:
             await self._read_pool.close()
 
 
-def _unit_key(data: bytes) -> str | None:
-    try:
-        key = orjson.loads(data)["responsibility"]["unit_key"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return key if isinstance(key, str) else None
+def _complete(event, field: str) -> bool:
+    return isinstance(event, dict) and {"id", "document", field} <= event.keys() and isinstance(event[field], dict)
 
 
 def _require(event, field: str, subject: str) -> None:
-    if not isinstance(event, dict) or not {"id", "document", field} <= event.keys():
+    if not _complete(event, field):
         raise bus.PoisonMessage(f"{subject} event without id, document or {field}")

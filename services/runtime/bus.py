@@ -117,7 +117,6 @@ async def publish_json(js: JetStreamContext, subject: str, payload: dict[str, An
 
 
 Handler = Callable[[Any], Awaitable[None]]
-BatchHook = Callable[[list], Awaitable[None]]
 BatchHandler = Callable[[list], Awaitable[list]]  # handles what it can of a batch; returns those messages
 
 
@@ -142,12 +141,9 @@ async def _next_batch(sub, batch: int) -> list:
 
 async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, subject: str, handler: Handler,
                             stop, max_deliver: int, batch: int = 16, ack_wait: float = ACK_WAIT_SECONDS,
-                            before_batch: BatchHook | None = None, batch_handler: BatchHandler | None = None
-                            ) -> None:
+                            batch_handler: BatchHandler | None = None) -> None:
     """Fetch and handle messages until `stop` is set. The handler must be idempotent.
 
-    `before_batch`, if given, sees each fetched batch before its messages are handled, to read at once what
-    they all need; it must only prepare (its failure is logged, and the messages are handled all the same).
     `batch_handler`, if given, is offered each batch of two or more messages first, to handle together (one
     transaction for all, say): the messages it returns are acked; the others, or all of them if it raises, go
     through `handler` one by one, with the failure handling below.
@@ -174,11 +170,6 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
             # Messages of the batch not handled yet are kept ours (in_progress) however long the others or a
             # dependency outage take: a redelivery would cost one of their attempts.
             held = list(msgs)
-            if before_batch is not None:
-                try:
-                    await before_batch(msgs)
-                except Exception as exc:  # noqa: BLE001 (an optimisation only: the handler decides alone)
-                    log.warning("batch preparation failed", extra={"consumer": durable, "error": repr(exc)})
             heartbeat = asyncio.create_task(_hold(held, ack_wait / 3))
             if batch_handler is not None and len(msgs) > 1:
                 for msg in await _handle_batch(msgs, batch_handler, stage):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -122,6 +123,47 @@ async def test_lean_prefilter_agrees_with_matching(engine, notify_url, directory
         assert await subscriptions.concerned_keys(pool, keys) == {keys[0], keys[2]}
     finally:
         await pool.close()
+
+
+@dataclass(frozen=True)
+class _Msg:  # what settle_quiet reads of a JetStream message
+    subject: str
+    data: bytes
+
+
+async def test_a_batch_settles_quietly_only_events_that_call_for_no_message(engine, notify_url, directory, clock,
+                                                                             receiver):
+    """Notify's batch path acks, without a transaction, the events nobody must hear of: assignments to units no
+    subscription concerns, a first version's deadlines, events no notice answers. Everything else, malformed
+    events included, is left to the one-by-one handler."""
+    from services.notify.component import NotifyComponent
+    from services.runtime.db import open_read_pool
+    await _subscribe(engine, directory, clock, "市数据局", receiver.url + "/data")
+    await store_extraction(engine, directory, doc_id="e" * 64, extractor_version="1.0.0", source_file="q.txt",
+                           documents=[work_plan("衢政办发〔2026〕95号")])
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT subject, payload::text FROM outbox WHERE payload->'document'->>'doc_number' = :n ORDER BY seq"),
+            {"n": "衢政办发〔2026〕95号"})).all()
+    msgs = [_Msg(subject, payload.encode()) for subject, payload in rows]
+    msgs.append(_Msg("duban.registry.document.expired", b'{"id": "z", "document": {"id": "d"}}'))
+    odd = [_Msg("duban.registry.responsibility.assigned", b"{not json"),
+           _Msg("duban.registry.responsibility.assigned", b'{"id": "x", "document": {}}'),
+           _Msg("duban.registry.deadline.changed", b'{"id": "y", "document": {}, "deadline": {}}')]
+    component = NotifyComponent(clock=clock)
+    component._read_pool = await open_read_pool(notify_url, size=1)
+    try:
+        quiet = await component.settle_quiet([*msgs, *odd])
+    finally:
+        await component._read_pool.close()
+
+    def for_data_bureau(msg) -> bool:
+        return json.loads(msg.data).get("responsibility", {}).get("unit") == "市数据局"
+    assigned = [m for m in msgs if m.subject.endswith(".responsibility.assigned")]
+    assert len(assigned) == 5 and sum(map(for_data_bureau, assigned)) == 2
+    assert any(m.subject.endswith(".deadline.added") for m in msgs)
+    assert quiet and all(m in msgs for m in quiet)  # nothing odd settled quietly
+    assert set(msgs) - set(quiet) == {m for m in assigned if for_data_bureau(m)}
 
 
 async def test_no_digest_for_a_document_no_longer_in_force(engine, directory, clock, receiver):
