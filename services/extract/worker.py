@@ -27,6 +27,11 @@ from services.runtime.metrics import CLAUSES_EXTRACTED, EXTRACTION_SECONDS
 
 log = logging.getLogger("duban.extract")
 
+# Fetched together, so the extraction worker always has the next document queued while the event loop reads
+# originals and publishes results (a small batch left it idle at each batch's end) ...
+CONSUMER_BATCH = 64
+# ... but only this many per worker process are read into memory and extracted at once (originals run to 50 MB).
+IN_FLIGHT_PER_PROCESS = 8
 HEADERS_ALLOWANCE = 4096  # NATS counts headers (message id, trace context) in its max_payload
 
 
@@ -59,6 +64,7 @@ class ExtractComponent:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._in_flight = asyncio.Semaphore(IN_FLIGHT_PER_PROCESS)
 
     async def start(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -67,8 +73,10 @@ class ExtractComponent:
         self._processes = ctx.settings.extract_processes
         if self._processes:
             self._pool = _new_pool(self._processes)
+        self._in_flight = asyncio.Semaphore(IN_FLIGHT_PER_PROCESS * max(self._processes, 1))
         ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_DOCUMENTS", durable="extract",
-                                        subject=bus.SUBJECT_INGESTED, handler=self.handle, stop=ctx.stop,
+                                        subject=bus.SUBJECT_INGESTED, handler=self.handle, batch=CONSUMER_BATCH,
+                                        stop=ctx.stop,
                                         max_deliver=ctx.settings.max_deliver), "extract-consumer")
 
     async def handle(self, msg) -> None:
@@ -77,6 +85,10 @@ class ExtractComponent:
             doc_id, source = event["doc_id"], event.get("source", "")
         except (ValueError, KeyError) as exc:
             raise bus.PoisonMessage(f"malformed ingested event: {exc}") from exc
+        async with self._in_flight:
+            await self._extract_and_publish(doc_id, source)
+
+    async def _extract_and_publish(self, doc_id: str, source: str) -> None:
         original = await bus.get_object(self._ctx.js, bus.ORIGINALS_BUCKET, doc_id)
         started = time.perf_counter()
         data, clauses, documents, failure = await self._extract(original, source, doc_id)

@@ -23,7 +23,7 @@ EXTRACTED_STREAM = "DUBAN_EXTRACTED"
 DEADLETTER_STREAM = "DUBAN_DEADLETTER"
 # Extracted files fetched together are stored in one transaction: under load a handful of statements for this
 # many files instead of a dozen round trips per document; one file at a time when they come one at a time.
-CONSUMER_BATCH = 32
+CONSUMER_BATCH = 64
 
 
 class RegistryComponent:
