@@ -317,17 +317,18 @@ def start_profiler(pid: int, out: Path) -> subprocess.Popen | None:
     if not Path(py_spy).exists():
         raise SystemExit("--profile needs py-spy: pip install py-spy")
     return subprocess.Popen([py_spy, "record", "--pid", str(pid), "--format", "raw", "--threads", "--rate", "50",
-                             "--output", str(out), "--nonblocking"], stdout=subprocess.DEVNULL,
+                             "--subprocesses", "--output", str(out), "--nonblocking"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
 
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
-    """User+system CPU seconds used so far by each named process (postgres: with its backends)."""
+    """User+system CPU seconds used so far by each named process, with its children for the servers (postgres: its
+    backends; a duban service: its extraction workers), not for the bench client, whose children are the rest."""
     import psutil
     used = {}
     for name, pid in pids.items():
         process = psutil.Process(pid)
-        family = [process, *process.children(recursive=True)] if name == "postgres" else [process]
+        family = [process] if name == "bench client" else [process, *process.children(recursive=True)]
         used[name] = sum(sum(p.cpu_times()[:2]) for p in family)
     return used
 
