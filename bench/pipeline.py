@@ -5,8 +5,8 @@ limits measured in the same run.
 
 1. Starts nats-server and PostgreSQL as the tests do (services.runtime.embedded) under a fresh /tmp directory,
    migrates, and measures the raw limits there (bench/raw_limits.py).
-2. Runs the system (ingest, extract, registry, notify: what `duban up` runs, less the web workbench) in a child
-   process on those servers, and subscribes a local HTTP receiver, through NotifyService.CreateSubscription, to a
+2. Runs the system (ingest, extract, registry, notify: what `duban up` runs, less the web workbench) in child
+   processes (--layout) on those servers, and subscribes a local HTTP receiver, through NotifyService.CreateSubscription, to a
    county government that every synthetic notice names through 各县（市、区）政府: one webhook per notice.
 3. Throughput: submits --count notices (bench/synthetic.py) through IngestService.SubmitDocument,
    --concurrency at a time, and polls the submissions table until every one is registered (or failed).
@@ -43,15 +43,20 @@ from raw_limits import measure as measure_raw_limits  # noqa: E402  (this script
 from raw_limits import scratch_servers  # noqa: E402
 from synthetic import Notice, notice, printed_unit_names  # noqa: E402
 
+WORKER = ("worker",)  # the components `duban workers` runs, without gRPC
 SUBSCRIBED_UNIT = "龙游县人民政府"  # a member of COUNTY_GROUP
 REGISTRY_TABLES = ("submissions", "documents", "document_versions", "clauses", "responsibilities", "deadlines",
                    "targets", "relations", "outbox")
 
 
 # --- the system under test, in child processes ------------------------------------------------------------------
+ALL = ("ingest", "extract", "registry", "notify")
 LAYOUTS = {
-    # What `duban up` runs (less the web workbench): every component in one process, one gRPC port.
-    "one": (("duban", ("ingest", "extract", "registry", "notify")),),
+    # What `duban up` runs on this machine (less the web workbench): every component in one process on one gRPC
+    # port, and beside it `duban workers` processes (services/workers.py), here one, sharing the background work.
+    "up": (("duban", ALL), ("duban-worker", WORKER)),
+    # `duban up --workers 0`: everything in one process.
+    "one": (("duban", ALL),),
     # As Kubernetes runs them: one process (pod) per component.
     "split": (("ingest", ("ingest",)), ("extract", ("extract",)), ("registry", ("registry",)),
               ("notify", ("notify",))),
@@ -63,7 +68,7 @@ class Child:
     name: str
     components: tuple[str, ...]
     process: subprocess.Popen
-    address: str
+    address: str | None
 
 
 def serve(nats_url: str, database_url: str, port: int, names: list[str], digest_quiet: float | None) -> None:
@@ -86,18 +91,22 @@ def start_system(work: Path, layout: str, nats_url: str, database_url: str, dige
     from services.runtime.embedded import free_port
     children = []
     for name, components in LAYOUTS[layout]:
-        port = free_port()
+        port, env = free_port(), None
         cmd = [sys.executable, __file__, "serve", nats_url, database_url, str(port), ",".join(components)]
         if digest_quiet is not None:
             cmd.append(str(digest_quiet))
-        process = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL,
+        if components == WORKER:  # as `duban up` starts it (the default digest quiet period)
+            cmd = [sys.executable, "-m", "services.cli", "workers", "--parent-pid", str(os.getpid())]
+            env = {**os.environ, "DUBAN_NATS_URL": nats_url, "DUBAN_DATABASE_URL": database_url,
+                   "DUBAN_METRICS_PORT": "0", "DUBAN_WEBHOOK_ALLOW": "127.0.0.0/8"}
+        process = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                    stderr=open(work / f"system-{name}.log", "wb"))
-        children.append(Child(name, components, process, f"127.0.0.1:{port}"))
+        children.append(Child(name, components, process, None if env else f"127.0.0.1:{port}"))
     return children
 
 
 def address_of(children: list[Child], component: str) -> str:
-    return next(c.address for c in children if component in c.components)
+    return next(c.address for c in children if component in c.components and c.address)
 
 
 def stop_system(children: list[Child]) -> None:
@@ -349,7 +358,8 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
     profilers = []
     try:
         for child in children:
-            await wait_until_serving(child.address, child.process)
+            if child.address is not None:  # a worker serves no gRPC
+                await wait_until_serving(child.address, child.process)
         await subscribe(address_of(children, "notify"), hook_url)
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
@@ -409,8 +419,9 @@ def main() -> None:
     parser.add_argument("--latency-rate", type=float, default=5.0, help="notices/s in the latency phase")
     parser.add_argument("--digest-quiet", type=float, default=None,
                         help="notify's digest quiet period in s (default: notify's own default)")
-    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="one",
-                        help="one: all components in one process, as duban up; split: one process each")
+    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="up",
+                        help="up: as duban up on this machine (main process + one worker process); one: all "
+                             "components in one process (duban up --workers 0); split: one process each")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--timeout", type=float, default=1800, help="give up on a phase after this many seconds")
     parser.add_argument("--raw-messages", type=int, default=20000)

@@ -32,6 +32,11 @@ def cmd_up(args: argparse.Namespace) -> int:
     return run_up(args)
 
 
+def cmd_workers(args: argparse.Namespace) -> int:
+    from services.workers import run_worker
+    return run_worker(args.parent_pid)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from services.ingest.client import run_ingest_cli
     return run_ingest_cli(args)
@@ -96,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--examples", action="store_true",
                     help="ingest the example documents shipped in examples/ and print a summary")
     up.add_argument("--watch", metavar="DIR", help="ingest files dropped into DIR")
+    up.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="worker processes that share the background work (default: one per further core, "
+                         "at most 3; 0: everything in one process)")
     up.set_defaults(func=cmd_up)
 
     ingest = sub.add_parser("ingest", help="submit files, folders or globs through the ingest gRPC service")
@@ -128,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date (Kubernetes Job)")
     migrate.set_defaults(func=cmd_migrate)
+
+    workers = sub.add_parser("workers", help="run extract, registry and notify's background loops without gRPC "
+                                             "(what `duban up` starts beside its main process)")
+    workers.add_argument("--parent-pid", type=int, required=True, help="exit when this process dies")
+    workers.set_defaults(func=cmd_workers)
 
     for verb, names, text in [("ingest-service", ["ingest"], "run the ingest service"),
                               ("extract-worker", ["extract"], "run an extract worker"),

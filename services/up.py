@@ -1,6 +1,6 @@
 """`duban up`: the whole system on one machine — embedded NATS and PostgreSQL (unless DUBAN_NATS_URL /
 DUBAN_DATABASE_URL point at real servers), migrations, then ingest, extract, registry and notify in one process
-serving one gRPC port.
+serving one gRPC port, with worker processes beside it that share the background work (services/workers.py).
 """
 from __future__ import annotations
 
@@ -61,18 +61,19 @@ def run_up(args) -> int:
                "DUBAN_WEB_PORT": str(args.web_port)}
         # notify builds digest links from the environment; they must point at this workbench.
         os.environ.setdefault("DUBAN_WEB_BASE_URL", f"http://127.0.0.1:{args.web_port}")
+        env.setdefault("DUBAN_WEB_BASE_URL", os.environ["DUBAN_WEB_BASE_URL"])
         env.setdefault("DUBAN_WEBHOOK_ALLOW", LOOPBACK_ALLOW)  # local receivers work out of the box
         settings = Settings.from_env(env)
-        asyncio.run(_serve(settings, args))
+        asyncio.run(_serve(settings, args, env))
     return 0
 
 
-async def _serve(settings, args) -> None:
+async def _serve(settings, args, env: dict[str, str]) -> None:
     from services.cli import _components
     from services.runtime.app import run
     from services.runtime.shutdown import install_stop_event
-
     from services.web.component import WebComponent
+    from services.workers import default_worker_count, supervise_workers
 
     ready, stop = asyncio.Event(), install_stop_event()
     # The workbench listens on loopback only: `duban up` leaves access open when no tokens are configured.
@@ -82,15 +83,22 @@ async def _serve(settings, args) -> None:
     if system in done:
         system.result()  # start-up failed: raise its error
         return
-    address = f"127.0.0.1:{settings.grpc_port}"
-    print(f"duban is up: gRPC (all services, health, reflection) on {address}; "
-          f"web workbench on http://127.0.0.1:{settings.web_port}/; Ctrl-C or SIGTERM stops it", flush=True)
-    if args.examples:
-        await _ingest_examples(address)
-    if args.watch:
-        from services.ingest.watcher import watch_folder
-        asyncio.create_task(watch_folder(Path(args.watch), address, stop))
-    await system
+    count = default_worker_count() if args.workers is None else args.workers
+    workers = asyncio.create_task(supervise_workers(count, env, stop))
+    try:
+        address = f"127.0.0.1:{settings.grpc_port}"
+        print(f"duban is up: gRPC (all services, health, reflection) on {address}; "
+              f"web workbench on http://127.0.0.1:{settings.web_port}/; {count} worker process(es) beside this "
+              "one; Ctrl-C or SIGTERM stops it", flush=True)
+        if args.examples:
+            await _ingest_examples(address)
+        if args.watch:
+            from services.ingest.watcher import watch_folder
+            asyncio.create_task(watch_folder(Path(args.watch), address, stop))
+        await system
+    finally:
+        stop.set()  # the workers stop with the main process, however it ended
+        await workers
 
 
 async def _ingest_examples(address: str) -> None:

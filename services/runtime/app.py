@@ -69,7 +69,10 @@ class Component(Protocol):
 
 async def run(components: list[Component], settings: Settings, *, grpc_port: int | None = None,
               metrics_port: int | None = None, ready: asyncio.Event | None = None,
-              stop: asyncio.Event | None = None) -> None:
+              stop: asyncio.Event | None = None, serve_grpc: bool = True) -> None:
+    """Run `components` until `stop` (SIGTERM/SIGINT). With `serve_grpc` False only their background loops run
+    (consumers, relay, schedulers): the gRPC services are registered but never served, and health is not
+    reported (a `duban up` worker process, which its parent supervises)."""
     configure_logging(settings.log_level)
     configure_tracing("duban-" + "+".join(c.name for c in components))
     serve_metrics(settings.metrics_port if metrics_port is None else metrics_port)
@@ -94,24 +97,29 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     health_pb2_grpc.add_HealthServicer_to_server(health.servicer, server)
     for component in components:
         await component.start(ctx)
-    reflection.enable_server_reflection(
-        [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME], server)
-    port = settings.grpc_port if grpc_port is None else grpc_port
-    address = f"0.0.0.0:{port}"
-    bound = (server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address))
-    if bound == 0:
-        raise SystemExit(f"duban: cannot listen on gRPC port {port} (in use?)")
-    await server.start()
-    await health.check_once()
-    health.start()
-    log.info("serving", extra={"components": [c.name for c in components], "grpc_port": bound})
+    bound = None
+    if serve_grpc:
+        reflection.enable_server_reflection(
+            [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+            server)
+        port = settings.grpc_port if grpc_port is None else grpc_port
+        address = f"0.0.0.0:{port}"
+        bound = (server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address))
+        if bound == 0:
+            raise SystemExit(f"duban: cannot listen on gRPC port {port} (in use?)")
+        await server.start()
+        await health.check_once()
+        health.start()
+    log.info("serving" if serve_grpc else "running background loops",
+             extra={"components": [c.name for c in components], "grpc_port": bound})
     if ready is not None:
         ready.set()
 
     await stop.wait()
     log.info("stopping: NOT_SERVING, draining")
-    await health.drain()
-    await server.stop(grace=5)
+    if serve_grpc:
+        await health.drain()
+        await server.stop(grace=5)
     # Loops watch `stop` and finish the message in hand; whatever has not ended in time is cancelled
     # (its message is not acked, so JetStream redelivers it).
     if ctx.tasks:

@@ -115,6 +115,44 @@ def test_sigkill_kills_children_and_restart_recovers(data_dir: Path) -> None:
         assert again.wait(timeout=60) == 0
 
 
+def _workers(proc: subprocess.Popen) -> list[psutil.Process]:
+    return [c for c in psutil.Process(proc.pid).children()
+            if "workers" in c.cmdline() and c.status() != psutil.STATUS_ZOMBIE]
+
+
+def _wait_workers(proc: subprocess.Popen, count: int, other_than: set[int] = frozenset(),
+                  timeout: float = 30) -> list[psutil.Process]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        workers = [w for w in _workers(proc) if w.pid not in other_than]
+        if len(workers) == count:
+            return workers
+        time.sleep(0.2)
+    raise AssertionError(f"expected {count} worker process(es), have {_workers(proc)}")
+
+
+def test_worker_processes_run_beside_up_are_restarted_and_stop_with_it(data_dir: Path) -> None:
+    """`--workers 2`: two `duban workers` processes share the background work; one that dies is started again
+    and the system keeps working; SIGTERM stops them all, cleanly."""
+    port = free_port()
+    proc = _start_up(data_dir, port, "--workers", "2", "--examples")
+    try:
+        _wait_serving(proc, port)
+        first = _wait_workers(proc, 2)
+        assert all(w.cmdline()[-2:] == ["--parent-pid", str(proc.pid)] for w in first)
+        first[0].kill()
+        replaced = _wait_workers(proc, 1, other_than={w.pid for w in first})
+        out = _read_until(proc, "upcoming deadlines", timeout=90)
+        assert "documents: 3" in out, out
+        assert _health(port) == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=90)
+    assert code == 0, proc.stderr.read()[-3000:]
+    psutil.wait_procs([first[1], *replaced], timeout=5)
+    assert not [w for w in (first[1], *replaced) if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+
+
 def test_second_up_on_same_data_dir_is_refused(data_dir: Path) -> None:
     port = free_port()
     first = _start_up(data_dir, port)
