@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notify import subscriptions
 from services.notify.deliveries import record, wants
+from services.runtime.db import autocommit
 from services.notify.digest import (EVENT_TYPE, DeadlineInfo, DigestItem, DocumentInfo, TargetInfo, build_digest,
                                     digest_data)
 
@@ -71,7 +72,7 @@ async def record_assignment(conn: AsyncConnection, event: dict, now: datetime) -
 async def flush_ready(engine: AsyncEngine, now: datetime, quiet: timedelta, web_base: str) -> int:
     """Turn every (subscription, document version) quiet since `now - quiet` into one digest; returns how many
     digest deliveries were recorded."""
-    async with engine.connect() as conn:
+    async with autocommit(engine).connect() as conn:
         groups = (await conn.execute(text(
             "SELECT subscription_id, document_id, document_version FROM notify_digest_items "
             "WHERE flushed_at IS NULL GROUP BY 1, 2, 3 HAVING max(received_at) <= :cutoff LIMIT :n"),

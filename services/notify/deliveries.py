@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notify.clock import Clock
 from services.notify.subscriptions import Subscription, get_subscriptions
+from services.runtime.db import autocommit
 from services.runtime.metrics import DELIVERIES
 from services.runtime.shutdown import pause
 
@@ -157,7 +158,7 @@ class Dispatcher:
         claimed = await claim_due(self.engine, self.clock.now(), self.batch, self.lease)
         if not claimed:
             return 0
-        async with self.engine.connect() as conn:
+        async with autocommit(self.engine).connect() as conn:
             subscriptions = await get_subscriptions(conn, {d.subscription_id for d in claimed})
         live = [d for d in claimed if d.subscription_id in subscriptions]  # the rest were deleted, rows and all
         results = await asyncio.gather(*(self._attempt(d, subscriptions[d.subscription_id]) for d in live))

@@ -12,6 +12,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.runtime.db import autocommit
 from services.runtime.metrics import OUTBOX_LAG
 
 log = logging.getLogger("duban.registry.relay")
@@ -43,7 +44,7 @@ def _headers(event_id: str, traceparent: str | None) -> dict[str, str]:
 
 
 async def outbox_lag(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
+    async with autocommit(engine).connect() as conn:
         return await conn.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
 
 

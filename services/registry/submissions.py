@@ -11,6 +11,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.runtime.db import autocommit
+
 STATES = ("received", "extracted", "registered", "failed")
 
 
@@ -29,7 +31,7 @@ class SubmissionStatus:
 
 async def record_received(engine: AsyncEngine, *, doc_id: str, filename: str, media_type: str, size: int) -> None:
     """Record an accepted file. A resubmission of a failed file starts it again from `received`."""
-    async with engine.begin() as conn:
+    async with autocommit(engine).connect() as conn:
         await conn.execute(text(
             "INSERT INTO submissions (doc_id, filename, media_type, size, state) "
             "VALUES (:doc_id, :filename, :media_type, :size, 'received') "
@@ -40,7 +42,7 @@ async def record_received(engine: AsyncEngine, *, doc_id: str, filename: str, me
 
 async def mark_failed(engine: AsyncEngine, doc_id: str, reason: str) -> None:
     """Mark a submission failed with the reason; creates the row if ingest never recorded it (replays)."""
-    async with engine.begin() as conn:
+    async with autocommit(engine).connect() as conn:
         await conn.execute(text(
             "INSERT INTO submissions (doc_id, filename, size, state, reason) VALUES (:doc_id, '', 0, 'failed', :r) "
             "ON CONFLICT (doc_id) DO UPDATE SET state = 'failed', reason = :r, updated_at = now()"),
@@ -70,7 +72,7 @@ async def mark_registered(conn: AsyncConnection, registered: list[Registered]) -
 
 
 async def get_status(engine: AsyncEngine, doc_id: str) -> SubmissionStatus | None:
-    async with engine.connect() as conn:
+    async with autocommit(engine).connect() as conn:
         row = (await conn.execute(text(
             "SELECT doc_id, filename, media_type, size, state, reason, doc_numbers, received_at, updated_at "
             "FROM submissions WHERE doc_id = :doc_id"), {"doc_id": doc_id})).one_or_none()
@@ -82,6 +84,6 @@ async def list_submissions(engine: AsyncEngine, doc_ids: list[str] | None = None
     query = ("SELECT doc_id, filename, media_type, size, state, reason, doc_numbers, received_at, updated_at "
              "FROM submissions" + (" WHERE doc_id = ANY(:ids)" if doc_ids is not None else "")
              + " ORDER BY received_at, doc_id")
-    async with engine.connect() as conn:
+    async with autocommit(engine).connect() as conn:
         rows = (await conn.execute(text(query), {"ids": doc_ids} if doc_ids is not None else {})).all()
     return [SubmissionStatus(*row) for row in rows]
