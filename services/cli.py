@@ -88,6 +88,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     shared = Path(__file__).resolve().parents[1].parent / "shared"
     parser = argparse.ArgumentParser(prog="duban", description="督办: track who must do what, by when")
@@ -101,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--examples", action="store_true",
                     help="ingest the example documents shipped in examples/ and print a summary")
     up.add_argument("--watch", metavar="DIR", help="ingest files dropped into DIR")
-    up.add_argument("--workers", type=int, default=None, metavar="N",
+    up.add_argument("--workers", type=_non_negative, default=None, metavar="N",
                     help="worker processes that share the background work (default: one per further core, "
                          "at most 3; 0: everything in one process)")
     up.set_defaults(func=cmd_up)

@@ -17,3 +17,11 @@ def test_workers_serve_metrics_on_the_next_ports_or_not_at_all() -> None:
     assert worker_env(env, 0)["DUBAN_NATS_URL"] == "nats://x:4222"
     assert worker_env({"DUBAN_METRICS_PORT": "0"}, 1)["DUBAN_METRICS_PORT"] == "0"
     assert env["DUBAN_METRICS_PORT"] == "9464"  # the main process's own setting is left alone
+
+
+def test_up_takes_a_worker_count_of_zero_or_more() -> None:
+    from services.cli import build_parser
+    assert build_parser().parse_args(["up", "--workers", "0"]).workers == 0
+    assert build_parser().parse_args(["up"]).workers is None  # one per further core
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["up", "--workers", "-1"])
