@@ -2,7 +2,8 @@
 and reflection → components → wait for SIGTERM → NOT_SERVING → drain → stop.
 
 A component is one service (ingest, extract, registry, notify). `duban up` runs all four in one process
-on one gRPC port; Kubernetes runs one per pod. Either way they share this frame.
+on one gRPC port, plus worker processes that run their background loops without gRPC (services/workers.py);
+Kubernetes runs one per pod. Either way they share this frame.
 """
 from __future__ import annotations
 
