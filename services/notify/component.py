@@ -109,8 +109,8 @@ class NotifyComponent:
         elif msg.subject in NOTICES:
             record_notice, field = NOTICES[msg.subject]
             _require(event, field, msg.subject)
-            if msg.subject == DEADLINE_ADDED and not event.get("known_unit_keys"):
-                return  # a first version's deadlines travel in the assignment digests
+            if _first_version_deadline(msg.subject, event):
+                return
             async with self._ctx.engine.begin() as conn:
                 if await record_notice(conn, event, self.clock.now(), self.web_base):
                     self.deliveries_waiting.set()
@@ -132,7 +132,7 @@ class NotifyComponent:
                                                                       str):
                     assigned.setdefault(key, []).append(msg)
             elif msg.subject == DEADLINE_ADDED:
-                if _complete(event, "deadline") and not event.get("known_unit_keys"):
+                if _complete(event, "deadline") and _first_version_deadline(msg.subject, event):
                     quiet.append(msg)
             elif msg.subject not in NOTICES:
                 quiet.append(msg)
@@ -157,6 +157,11 @@ class NotifyComponent:
             await self._webhook.close()
         if self._read_pool is not None:
             await self._read_pool.close()
+
+
+def _first_version_deadline(subject: str, event: dict) -> bool:
+    """A deadline added by a document's first version: it travels in the assignment digests, no notice of its own."""
+    return subject == DEADLINE_ADDED and not event.get("known_unit_keys")
 
 
 def _complete(event, field: str) -> bool:
