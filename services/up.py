@@ -56,12 +56,12 @@ def run_up(args) -> int:
             stack.callback(postgres.stop)
             database_url = postgres.url
         upgrade(database_url)
+        # notify builds digest links from the environment (in this process and the workers); they must point at
+        # this workbench.
+        os.environ.setdefault("DUBAN_WEB_BASE_URL", f"http://127.0.0.1:{args.web_port}")
         env = {**os.environ, "DUBAN_NATS_URL": nats_url, "DUBAN_DATABASE_URL": database_url,
                "DUBAN_GRPC_PORT": str(args.grpc_port), "DUBAN_METRICS_PORT": str(args.metrics_port),
                "DUBAN_WEB_PORT": str(args.web_port)}
-        # notify builds digest links from the environment; they must point at this workbench.
-        os.environ.setdefault("DUBAN_WEB_BASE_URL", f"http://127.0.0.1:{args.web_port}")
-        env.setdefault("DUBAN_WEB_BASE_URL", os.environ["DUBAN_WEB_BASE_URL"])
         env.setdefault("DUBAN_WEBHOOK_ALLOW", LOOPBACK_ALLOW)  # local receivers work out of the box
         settings = Settings.from_env(env)
         asyncio.run(_serve(settings, args, env))
