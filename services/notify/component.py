@@ -18,7 +18,7 @@ import orjson
 from duban.notify.v1 import notify_pb2_grpc
 from services.notify import subscriptions
 from services.notify.api import SERVICE_NAME, NotifyServicer
-from services.notify.batching import flush_ready, record_assignment
+from services.notify.batching import flush_ready, queueable, record_assignments
 from services.notify.channels.email import EmailSender, parse_smtp_url
 from services.notify.channels.webhook import AddressPolicy, WebhookSender
 from services.notify.clock import Clock, SystemClock
@@ -89,7 +89,7 @@ class NotifyComponent:
 
         ctx.spawn(bus.run_pull_consumer(ctx.js, stream="DUBAN_REGISTRY", durable="notify",
                                         subject=f"{bus.SUBJECT_REGISTRY_PREFIX}.>", handler=self.handle,
-                                        batch_handler=self.settle_quiet, batch=CONSUMER_BATCH,
+                                        batch_handler=self.settle_batch, batch=CONSUMER_BATCH,
                                         stop=ctx.stop, max_deliver=ctx.settings.max_deliver), "notify-consumer")
         ctx.spawn(self._flush_loop(), "notify-digests")
         ctx.spawn(self.scheduler.run(ctx.stop, self.reminder_interval, self.deliveries_waiting.set),
@@ -103,8 +103,10 @@ class NotifyComponent:
             raise bus.PoisonMessage(f"malformed registry event: {exc}") from exc
         if msg.subject == ASSIGNED:
             _require(event, "responsibility", msg.subject)
+            if not queueable(event):
+                raise bus.PoisonMessage(f"{msg.subject} event without its responsibility's unit_key, clause or role")
             async with self._ctx.engine.begin() as conn:
-                queued = await record_assignment(conn, event, self.clock.now())
+                queued = await record_assignments(conn, [event], self.clock.now())
             log.debug("assignment queued", extra={"event_id": event["id"], "subscriptions": queued})
         elif msg.subject in NOTICES:
             record_notice, field = NOTICES[msg.subject]
@@ -116,30 +118,36 @@ class NotifyComponent:
                     self.deliveries_waiting.set()
         # Other events (document.expired, …) need no message of their own: reminders read the tables.
 
-    async def settle_quiet(self, msgs: list) -> list:
-        """The events of a fetched batch that call for no message, settled together: assignments no subscription
-        is concerned by (one lean read for all their unit keys; most are such), a first version's deadlines, and
-        events no notice answers. The others, and anything odd, go to `handle` one by one, which decides and
-        reports."""
-        quiet, assigned = [], {}
+    async def settle_batch(self, msgs: list) -> list:
+        """The events of a fetched batch settled together; returns them. Assignments: one lean read finds the few
+        whose unit some subscription is concerned by (most concern none, and need no transaction), and those are
+        queued for their digests in one transaction. Also settled: a first version's deadlines and events no
+        notice answers, which call for no message. Notices, and anything odd, are left to `handle`, one by one,
+        which decides and reports."""
+        settled, assigned = [], {}
         for msg in msgs:
             try:
                 event = orjson.loads(msg.data)
             except ValueError:
                 continue
             if msg.subject == ASSIGNED:
-                if _complete(event, "responsibility") and isinstance(key := event["responsibility"].get("unit_key"),
-                                                                      str):
-                    assigned.setdefault(key, []).append(msg)
+                if queueable(event):
+                    assigned.setdefault(event["responsibility"]["unit_key"], []).append((msg, event))
             elif msg.subject == DEADLINE_ADDED:
                 if _complete(event, "deadline") and _first_version_deadline(msg.subject, event):
-                    quiet.append(msg)
+                    settled.append(msg)
             elif msg.subject not in NOTICES:
-                quiet.append(msg)
+                settled.append(msg)
         if assigned:
             concerned = await subscriptions.concerned_keys(self._read_pool, list(assigned))
-            quiet += [msg for key, group in assigned.items() if key not in concerned for msg in group]
-        return quiet
+            settled += [msg for key, group in assigned.items() if key not in concerned for msg, _ in group]
+            to_queue = [pair for key in concerned for pair in assigned[key]]
+            if to_queue:
+                async with self._ctx.engine.begin() as conn:
+                    queued = await record_assignments(conn, [event for _, event in to_queue], self.clock.now())
+                log.debug("assignments queued", extra={"events": len(to_queue), "items": queued})
+                settled += [msg for msg, _ in to_queue]
+        return settled
 
     async def _flush_loop(self) -> None:
         quiet = timedelta(seconds=self.digest_quiet)

@@ -62,22 +62,43 @@ def wants(subscription: Subscription, event_type: str) -> bool:
     return not subscription.event_types or event_type in subscription.event_types
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to record for a subscription; `key` makes it once only."""
+    subscription: Subscription
+    event_type: str
+    data: dict
+    key: str
+
+
 async def record(conn: AsyncConnection, subscription: Subscription, event_type: str, data: dict, key: str,
                  now: datetime) -> list[str]:
     """Record one delivery per channel of the subscription (in the caller's transaction); `key` makes it once
     only: a second call with the same key records nothing. Returns the new delivery ids."""
-    payload = envelope(event_type, now, data)
-    ids = []
-    for channel in subscription.channels():
-        row = (await conn.execute(text(
-            "INSERT INTO notify_deliveries (id, dedupe_key, subscription_id, channel, event_type, payload, "
-            "next_attempt_at, created_at) VALUES (:id, :key, :sub, :channel, :type, CAST(:payload AS jsonb), "
-            ":now, :now) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
-            {"id": new_delivery_id(), "key": f"{key}|{channel}", "sub": subscription.id, "channel": channel,
-             "type": event_type, "payload": json.dumps(payload, ensure_ascii=False), "now": now})).first()
-        if row is not None:
-            ids.append(row.id)
-    return ids
+    return await record_many(conn, [Outgoing(subscription, event_type, data, key)], now)
+
+
+async def record_many(conn: AsyncConnection, outgoing: Sequence[Outgoing], now: datetime) -> list[str]:
+    """`record` for many messages in one statement (a flush of many digests costs one round trip, not one
+    each). Returns the ids of the deliveries recorded, in order; those already recorded under their key are
+    left out."""
+    rows = [(new_delivery_id(), f"{o.key}|{channel}", o.subscription.id, channel, o.event_type, payload)
+            for o in outgoing
+            for payload in (json.dumps(envelope(o.event_type, now, o.data), ensure_ascii=False),)
+            for channel in o.subscription.channels()]
+    if not rows:
+        return []
+    ids, keys, subscription_ids, channels, event_types, payloads = map(list, zip(*rows))
+    inserted = set((await conn.execute(text(
+        "INSERT INTO notify_deliveries (id, dedupe_key, subscription_id, channel, event_type, payload, "
+        "next_attempt_at, created_at) SELECT id, key, sub, channel, type, CAST(payload AS jsonb), :now, :now "
+        "FROM unnest(CAST(:ids AS text[]), CAST(:keys AS text[]), CAST(:subs AS bigint[]), CAST(:channels AS text[]), "
+        "CAST(:types AS text[]), CAST(:payloads AS text[])) WITH ORDINALITY "
+        "AS u(id, key, sub, channel, type, payload, n) ORDER BY n "
+        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
+        {"ids": ids, "keys": keys, "subs": subscription_ids, "channels": channels, "types": event_types,
+         "payloads": payloads, "now": now})).scalars())
+    return [i for i in ids if i in inserted]
 
 
 @dataclass(frozen=True)

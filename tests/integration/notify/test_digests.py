@@ -6,13 +6,14 @@ import asyncio
 import json
 import random
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from services.notify import subscriptions
-from services.notify.batching import flush_ready, record_assignment
+from services.notify.batching import flush_ready, record_assignments
 from services.notify.channels.webhook import AddressPolicy, WebhookSender
 from services.notify.deliveries import Dispatcher
 from services.notify.subscriptions import SubscriptionSpec
@@ -40,7 +41,7 @@ async def _subscribe(engine, directory, clock, unit, url, **kw):
 
 async def _queue(engine, events, clock):
     async with engine.begin() as conn:
-        return sum([await record_assignment(conn, e, clock.now()) for e in events])
+        return await record_assignments(conn, events, clock.now())
 
 
 async def test_one_digest_per_unit_and_document(engine, directory, clock, receiver):
@@ -55,6 +56,7 @@ async def test_one_digest_per_unit_and_document(engine, directory, clock, receiv
 
     assert await _queue(engine, events, clock) == 3  # data bureau ×2, county via its group ×1
     assert await _queue(engine, events[:2], clock) == 0  # a redelivered event adds nothing
+    assert await _queue(engine, [events[0], events[0]], clock) == 0  # nor twice in one batch
     assert await flush_ready(engine, clock.now(), QUIET, BASE) == 0  # not quiet yet
     clock.advance(QUIET)
     replicas = await asyncio.gather(*(flush_ready(engine, clock.now(), QUIET, BASE) for _ in range(3)))
@@ -126,16 +128,16 @@ async def test_lean_prefilter_agrees_with_matching(engine, notify_url, directory
 
 
 @dataclass(frozen=True)
-class _Msg:  # what settle_quiet reads of a JetStream message
+class _Msg:  # what settle_batch reads of a JetStream message
     subject: str
     data: bytes
 
 
-async def test_a_batch_settles_quietly_only_events_that_call_for_no_message(engine, notify_url, directory, clock,
-                                                                             receiver):
-    """Notify's batch path acks, without a transaction, the events nobody must hear of: assignments to units no
-    subscription concerns, a first version's deadlines, events no notice answers. Everything else, malformed
-    events included, is left to the one-by-one handler."""
+async def test_a_batch_settles_assignments_and_silent_events_and_leaves_the_rest(engine, notify_url, directory,
+                                                                                 clock, receiver):
+    """Notify's batch path settles the events nobody must hear of (assignments to units no subscription concerns,
+    a first version's deadlines, events no notice answers) and queues, in one transaction, the assignments that
+    do concern a subscription. Malformed events are left to the one-by-one handler."""
     from services.notify.component import NotifyComponent
     from services.runtime.db import open_read_pool
     await _subscribe(engine, directory, clock, "市数据局", receiver.url + "/data")
@@ -153,7 +155,8 @@ async def test_a_batch_settles_quietly_only_events_that_call_for_no_message(engi
     component = NotifyComponent(clock=clock)
     component._read_pool = await open_read_pool(notify_url, size=1)
     try:
-        quiet = await component.settle_quiet([*msgs, *odd])
+        component._ctx = SimpleNamespace(engine=engine)  # all settle_batch uses of the runtime context
+        settled = await component.settle_batch([*msgs, *odd])
     finally:
         await component._read_pool.close()
 
@@ -162,8 +165,12 @@ async def test_a_batch_settles_quietly_only_events_that_call_for_no_message(engi
     assigned = [m for m in msgs if m.subject.endswith(".responsibility.assigned")]
     assert len(assigned) == 5 and sum(map(for_data_bureau, assigned)) == 2
     assert any(m.subject.endswith(".deadline.added") for m in msgs)
-    assert quiet and all(m in msgs for m in quiet)  # nothing odd settled quietly
-    assert set(msgs) - set(quiet) == {m for m in assigned if for_data_bureau(m)}
+    assert set(settled) == set(msgs)  # nothing odd settled
+    async with engine.connect() as conn:
+        queued = (await conn.execute(text(
+            "SELECT item->>'unit' FROM notify_digest_items WHERE document_id = :doc"),
+            {"doc": json.loads(assigned[0].data)["document"]["id"]})).scalars().all()
+    assert queued == ["市数据局", "市数据局"]
 
 
 async def test_no_digest_for_a_document_no_longer_in_force(engine, directory, clock, receiver):
@@ -178,3 +185,23 @@ async def test_no_digest_for_a_document_no_longer_in_force(engine, directory, cl
     await store_extraction(engine, directory, doc_id="d" * 64, extractor_version="1.0.0", source_file="new.txt",
                            documents=[work_plan("衢政办发〔2026〕93号")])
     assert await _queue(engine, await _assigned_events(engine, "衢政办发〔2026〕93号"), clock) == 2
+
+
+async def test_a_digest_that_cannot_be_made_holds_up_only_itself(engine, directory, clock, receiver):
+    """The pass makes its digests in one transaction; one broken group sends it back to one digest at a time,
+    and the others still go out."""
+    sub = await _subscribe(engine, directory, clock, "市数据局", receiver.url + "/data")
+    await store_extraction(engine, directory, doc_id="f" * 64, extractor_version="1.0.0", source_file="r.txt",
+                           documents=[work_plan("衢政办发〔2026〕96号")])
+    assert await _queue(engine, await _assigned_events(engine, "衢政办发〔2026〕96号"), clock) == 2
+    async with engine.begin() as conn:  # an item no digest can be made of (written by hand, or by a bug)
+        await conn.execute(text(
+            "INSERT INTO notify_digest_items (subscription_id, event_id, document_id, document_version, item, "
+            "received_at) VALUES (:sub, 'broken', 'broken-doc', 1, CAST('{\"document\": {}}' AS jsonb), :now)"),
+            {"sub": sub.id, "now": clock.now()})
+    clock.advance(QUIET)
+    assert await flush_ready(engine, clock.now(), QUIET, BASE) == 1
+    async with engine.connect() as conn:
+        waiting = (await conn.execute(text(
+            "SELECT event_id FROM notify_digest_items WHERE flushed_at IS NULL"))).scalars().all()
+    assert waiting == ["broken"]
