@@ -8,7 +8,7 @@ import signal
 import orjson
 import pytest
 
-from services.extract.worker import ExtractComponent, _new_pool
+from services.extract.worker import ExtractComponent, _new_pool, warm_up
 
 NOTICE = ("衢州市人民政府办公室关于做好专项工作的通知\n\n衢政办发〔2033〕2号\n\n各县（市、区）人民政府：\n"
           "一、加强组织领导\n1．10月底前完成专项整治任务。\n责任单位：市数据局\n\n衢州市人民政府办公室\n2033年3月1日\n")
@@ -30,3 +30,13 @@ async def test_a_dead_worker_process_fails_one_document_and_the_next_gets_a_new_
         assert orjson.loads(data)["doc_id"] == "d3"
     finally:
         await worker.close()
+
+
+def test_a_new_pool_starts_its_processes_at_once_and_warms_them_up():
+    """The first document must not wait for a process to start and import the extractor."""
+    pool = _new_pool(2)
+    try:
+        assert len(pool._processes) == 2
+        assert warm_up() >= 1  # the warm-up text does exercise the extractor
+    finally:
+        pool.shutdown(wait=True)
