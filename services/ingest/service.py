@@ -43,24 +43,23 @@ async def store_and_publish(ctx: Context, data: bytes, filename: str, media_type
 
 async def _store_and_publish(ctx: Context, data: bytes, doc_id: str, filename: str,
                              media_type: str) -> tuple[str, bool]:
-    previous = await submissions.get_status(ctx.engine, doc_id)
-    if previous is not None and previous.state in ("extracted", "registered"):
+    # The row first, in the same statement that says whether the file is new: a crash before the original is
+    # stored leaves a `received` row, and the client's retry (it had no answer) stores and publishes it below.
+    previous = await submissions.record_received(ctx.engine, doc_id=doc_id, filename=filename,
+                                                 media_type=media_type, size=len(data))
+    if previous in ("extracted", "registered"):
         DOCUMENTS_INGESTED.labels("duplicate").inc()
         return doc_id, True
     store = await bus.object_store(ctx.js, bus.ORIGINALS_BUCKET)
-    if previous is None:  # new content (put itself replaces a copy left by a crash before the row was written)
+    if previous is None:  # new content (put itself replaces a copy left by an interrupted submission)
         await store.put(doc_id, data)
     else:
         try:
             await store.get_info(doc_id)
         except NotFoundError:
             await store.put(doc_id, data)
-    # PostgreSQL first: once the event is out, the pipeline can already report on this doc_id.
-    # (A failed document submitted again starts over from "received".)
-    await submissions.record_received(ctx.engine, doc_id=doc_id, filename=filename, media_type=media_type,
-                                      size=len(data))
     event = {"doc_id": doc_id, "media_type": media_type, "source": filename, "size": len(data)}
-    if previous is not None and previous.state == "received":
+    if previous == "received":
         # A crash may have come between the row and the event: publish again. Nats-Msg-Id deduplicates the
         # common case where the first event did go out.
         await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED, event, msg_id=doc_id)

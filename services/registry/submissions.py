@@ -29,14 +29,18 @@ class SubmissionStatus:
     updated_at: datetime
 
 
-async def record_received(engine: AsyncEngine, *, doc_id: str, filename: str, media_type: str, size: int) -> None:
-    """Record an accepted file. A resubmission of a failed file starts it again from `received`."""
+async def record_received(engine: AsyncEngine, *, doc_id: str, filename: str, media_type: str,
+                          size: int) -> str | None:
+    """Record an accepted file; returns the state it had before (None: a new file), all in one statement.
+    A resubmission of a failed file starts it again from `received`; a file in any other state is left as is."""
     async with autocommit(engine).connect() as conn:
-        await conn.execute(text(
-            "INSERT INTO submissions (doc_id, filename, media_type, size, state) "
+        return await conn.scalar(text(
+            "WITH previous AS (SELECT state FROM submissions WHERE doc_id = :doc_id), "
+            "recorded AS (INSERT INTO submissions (doc_id, filename, media_type, size, state) "
             "VALUES (:doc_id, :filename, :media_type, :size, 'received') "
             "ON CONFLICT (doc_id) DO UPDATE SET state = 'received', reason = NULL, filename = EXCLUDED.filename, "
-            "media_type = EXCLUDED.media_type, updated_at = now() WHERE submissions.state = 'failed'"),
+            "media_type = EXCLUDED.media_type, updated_at = now() WHERE submissions.state = 'failed') "
+            "SELECT (SELECT state FROM previous)"),
             {"doc_id": doc_id, "filename": filename, "media_type": media_type, "size": size})
 
 

@@ -216,3 +216,28 @@ async def test_reextract_cli_queues_all_and_names_missing_ids(system: str, tmp_p
     assert "no stored original: " + "f" * 64 in capsys.readouterr().err
     await asyncio.sleep(1)  # the re-extraction goes through; the document is still there once
     assert await _documents_numbered(system, "衢政办函〔2026〕41号") == 1
+
+
+async def test_a_submission_interrupted_after_its_row_is_completed_by_the_retry(system: str, database_url: str,
+                                                                                 tmp_path: Path) -> None:
+    """Ingest writes the submission row before it stores the original. A crash in between leaves a `received`
+    row and no original; the client had no answer and submits again: the original is stored and registered."""
+    import asyncpg
+
+    text = WATCHED_NOTICE.replace("41号", "43号").replace("积水点", "排水口")
+    data = text.encode()
+    doc_id = hashlib.sha256(data).hexdigest()
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql").rsplit("/", 1)[0]
+                                 + "/ingest_sources")
+    try:
+        await conn.execute("INSERT INTO submissions (doc_id, filename, media_type, size, state) "
+                           "VALUES ($1, 'interrupted.txt', 'text/plain', $2, 'received')", doc_id, len(data))
+    finally:
+        await conn.close()
+    path = tmp_path / "interrupted.txt"
+    path.write_bytes(data)
+    result = await _ingest(system, path)
+    assert result.doc_id == doc_id
+    status = await _wait_registered(system, doc_id)
+    assert status.state == ingest_pb2.INGEST_STATE_REGISTERED, status
+    assert (await _document(system, "衢政办函〔2026〕43号")).doc_number == "衢政办函〔2026〕43号"

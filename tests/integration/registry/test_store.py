@@ -114,14 +114,18 @@ async def test_document_arriving_after_its_repeal_is_stored_repealed(engine, dir
 
 async def test_submission_states(engine, directory):
     doc_id = "5" * 64
-    await submissions.record_received(engine, doc_id=doc_id, filename="a.pdf", media_type="application/pdf",
-                                      size=10)
+    assert await submissions.record_received(engine, doc_id=doc_id, filename="a.pdf", media_type="application/pdf",
+                                             size=10) is None  # new
     assert (await submissions.get_status(engine, doc_id)).state == "received"
     await _store(engine, directory, [work_plan("衢政办发〔2024〕7号")], doc_id=doc_id)
     status = await submissions.get_status(engine, doc_id)
     assert (status.state, status.doc_numbers, status.filename) == ("registered", ["衢政办发〔2024〕7号"], "a.pdf")
+    assert await submissions.record_received(engine, doc_id=doc_id, filename="b.pdf", media_type="",
+                                             size=10) == "registered"
+    assert (await submissions.get_status(engine, doc_id)).filename == "a.pdf"  # a registered file is left as is
     await submissions.mark_failed(engine, doc_id, "could not read")
-    await submissions.record_received(engine, doc_id=doc_id, filename="a.pdf", media_type="", size=10)
+    assert await submissions.record_received(engine, doc_id=doc_id, filename="a.pdf", media_type="",
+                                             size=10) == "failed"
     assert (await submissions.get_status(engine, doc_id)).state == "received"
     assert await submissions.get_status(engine, "0" * 64) is None
 
