@@ -4,7 +4,7 @@ limits measured in the same run.
     .venv/bin/python bench/pipeline.py --count 1000 [--latency-docs 200 --latency-rate 5] [--profile DIR]
 
 1. Starts nats-server and PostgreSQL as the tests do (services.runtime.embedded) under a fresh /tmp directory,
-   migrates, and measures the raw limits there (bench/raw_limits.py).
+   migrates, and measures the raw limits there (bench/raw_limits.py), best of --raw-repeats.
 2. Runs the system (ingest, extract, registry, notify: what `duban up` runs, less the web workbench) in child
    processes (--layout) on those servers, and subscribes a local HTTP receiver, through NotifyService.CreateSubscription, to a
    county government that every synthetic notice names through 各县（市、区）政府: one webhook per notice.
@@ -346,7 +346,7 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
     import asyncpg
 
     raw = await measure_raw_limits(nats_url, database_url, messages=args.raw_messages, size=args.raw_size,
-                                   rows=args.raw_rows)
+                                   rows=args.raw_rows, repeats=args.raw_repeats)
     units = printed_unit_names()
     items = [notice(i, args.seed, units) for i in range(args.count + args.latency_docs)]
     children = start_system(work, args.layout, nats_url, database_url, args.digest_quiet)
@@ -427,6 +427,8 @@ def main() -> None:
     parser.add_argument("--raw-messages", type=int, default=20000)
     parser.add_argument("--raw-size", type=int, default=4096)
     parser.add_argument("--raw-rows", type=int, default=100000)
+    parser.add_argument("--raw-repeats", type=int, default=3,
+                        help="measure each raw limit this many times and keep the best (they vary between runs)")
     parser.add_argument("--profile", type=Path, default=None, help="directory for py-spy's collapsed stacks")
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("--log", type=Path, default=None, help="directory to keep the system's JSON logs in")
