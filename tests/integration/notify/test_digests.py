@@ -205,3 +205,14 @@ async def test_a_digest_that_cannot_be_made_holds_up_only_itself(engine, directo
         waiting = (await conn.execute(text(
             "SELECT event_id FROM notify_digest_items WHERE flushed_at IS NULL"))).scalars().all()
     assert waiting == ["broken"]
+
+
+async def test_an_assignment_missing_what_a_digest_needs_is_poison_at_once(engine, clock):
+    """Retrying cannot give an event the fields it lacks: the one-by-one handler dead-letters it at once."""
+    from services.notify.component import NotifyComponent
+    from services.runtime.bus import PoisonMessage
+    component = NotifyComponent(clock=clock)
+    component._ctx = SimpleNamespace(engine=engine)
+    event = {"id": "e1", "document": {"id": "d1"}, "responsibility": {"unit": "市数据局", "unit_key": "市数据局"}}
+    with pytest.raises(PoisonMessage, match="unit_key, clause or role"):
+        await component.handle(_Msg("duban.registry.responsibility.assigned", json.dumps(event).encode()))
