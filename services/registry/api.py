@@ -13,6 +13,7 @@ from duban.registry.v1 import registry_pb2_grpc
 from services.registry import queries
 from services.registry.pagination import InvalidPageToken, decode_token, encode_token, page_size
 from services.registry.units import UnitDirectory
+from services.runtime.shutdown import pause
 
 DOCUMENT_STATUS = {"in_force": pb.DOCUMENT_STATUS_IN_FORCE, "repealed": pb.DOCUMENT_STATUS_REPEALED,
                    "expired": pb.DOCUMENT_STATUS_EXPIRED}
@@ -297,7 +298,4 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
                 yield pb.WatchEventsResponse(cursor=encode_cursor(row.seq), id=row.id, subject=row.subject,
                                              payload_json=row.payload, time=row.created_at.isoformat())
             if not rows:
-                try:
-                    await asyncio.wait_for(self._stop.wait(), timeout=WATCH_POLL_SECONDS)
-                except TimeoutError:
-                    pass
+                await pause(self._stop, WATCH_POLL_SECONDS)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.runtime.db import autocommit
 from services.runtime.metrics import OUTBOX_LAG
+from services.runtime.shutdown import pause
 
 log = logging.getLogger("duban.registry.relay")
 
@@ -59,10 +60,5 @@ async def run_relay(engine: AsyncEngine, js: JetStreamContext, stop: asyncio.Eve
         except Exception as exc:  # noqa: BLE001 (NATS or PostgreSQL away: rows stay unpublished; retry)
             log.warning("outbox relay failed; will retry", extra={"error": str(exc)})
             published = 0
-        if published:
-            continue
-        wake.clear()
-        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-        await asyncio.wait(waiters, timeout=idle_poll, return_when=asyncio.FIRST_COMPLETED)
-        for waiter in waiters:
-            waiter.cancel()
+        if not published:
+            await pause(stop, idle_poll, wake)
