@@ -82,10 +82,11 @@ async def record_many(conn: AsyncConnection, outgoing: Sequence[Outgoing], now: 
     """`record` for many messages in one statement (a flush of many digests costs one round trip, not one
     each). Returns the ids of the deliveries recorded, in order; those already recorded under their key are
     left out."""
-    rows = [(new_delivery_id(), f"{o.key}|{channel}", o.subscription.id, channel, o.event_type, payload)
-            for o in outgoing
-            for payload in (json.dumps(envelope(o.event_type, now, o.data), ensure_ascii=False),)
-            for channel in o.subscription.channels()]
+    rows = []
+    for o in outgoing:
+        payload = json.dumps(envelope(o.event_type, now, o.data), ensure_ascii=False)
+        rows += [(new_delivery_id(), f"{o.key}|{channel}", o.subscription.id, channel, o.event_type, payload)
+                 for channel in o.subscription.channels()]
     if not rows:
         return []
     ids, keys, subscription_ids, channels, event_types, payloads = map(list, zip(*rows))
