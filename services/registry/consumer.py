@@ -10,7 +10,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry import submissions
-from services.registry.store import ExtractedFile, MalformedExtraction, store_extraction, store_extractions
+from services.registry.store import ExtractedFile, MalformedExtraction, StoredDocument, store_extractions
 from services.registry.units import UnitDirectory
 from services.runtime import bus
 from services.runtime.bus import PoisonMessage
@@ -67,18 +67,11 @@ def extracted_handler(engine: AsyncEngine, directory: UnitDirectory, on_stored: 
             return
         documents = await load_documents(js, event)
         try:
-            stored = await store_extraction(engine, directory, doc_id=doc_id,
-                                            extractor_version=str(event.get("extractor_version") or "0"),
-                                            source_file=str(event.get("source_file") or ""),
-                                            documents=documents)
+            [stored] = await store_extractions(engine, directory, [_extracted_file(event, documents)])
         except MalformedExtraction as exc:
             await submissions.mark_failed(engine, doc_id, f"registry refused the extraction: {exc}")
             raise PoisonMessage(str(exc)) from exc
-        if any(d.events for d in stored):
-            on_stored()
-        log.info("extraction registered", extra={
-            "doc_id": doc_id, "documents": len(stored), "changed": sum(d.changed for d in stored),
-            "events": sum(d.events for d in stored)})
+        _report_stored(stored, on_stored, "extraction registered", doc_id=doc_id)
     return handle
 
 
@@ -96,21 +89,29 @@ def extracted_batch_handler(engine: AsyncEngine, directory: UnitDirectory, on_st
                 documents = await load_documents(js, event)
             except Exception:  # noqa: BLE001 (handled, and reported, one by one)
                 continue
-            files.append(ExtractedFile(event["doc_id"], str(event.get("extractor_version") or "0"),
-                                       str(event.get("source_file") or ""), documents,
-                                       traceparent=(msg.headers or {}).get("traceparent")))
+            files.append(_extracted_file(event, documents, (msg.headers or {}).get("traceparent")))
             taken.append(msg)
         if not files:
             return []
         stored = await store_extractions(engine, directory, files)
-        if any(d.events for file_stored in stored for d in file_stored):
-            on_stored()
-        log.info("extractions registered", extra={
-            "files": len(files), "doc_ids": [f.doc_id for f in files], "documents": sum(map(len, stored)),
-            "changed": sum(d.changed for file_stored in stored for d in file_stored),
-            "events": sum(d.events for file_stored in stored for d in file_stored)})
+        _report_stored([d for file_stored in stored for d in file_stored], on_stored, "extractions registered",
+                       files=len(files), doc_ids=[f.doc_id for f in files])
         return taken
     return handle_batch
+
+
+def _extracted_file(event: dict, documents: list, traceparent: str | None = None) -> ExtractedFile:
+    return ExtractedFile(event["doc_id"], str(event.get("extractor_version") or "0"),
+                         str(event.get("source_file") or ""), documents, traceparent=traceparent)
+
+
+def _report_stored(stored: list[StoredDocument], on_stored: Callable[[], None], message: str, **extra) -> None:
+    """Wake the relay if the documents stored wrote events, and log what was stored."""
+    written = sum(d.events for d in stored)
+    if written:
+        on_stored()
+    log.info(message, extra={**extra, "documents": len(stored), "changed": sum(d.changed for d in stored),
+                              "events": written})
 
 
 def deadletter_handler(engine: AsyncEngine):
