@@ -19,6 +19,7 @@ from services.runtime.shutdown import pause
 log = logging.getLogger("duban.registry.relay")
 
 BATCH = 200
+PUBLISH_TIMEOUT = 5.0  # seconds for the batch's acks (nats-py's own request timeout)
 
 
 async def publish_batch(engine: AsyncEngine, js: JetStreamContext, batch: int = BATCH) -> int:
@@ -29,9 +30,15 @@ async def publish_batch(engine: AsyncEngine, js: JetStreamContext, batch: int = 
             "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED"), {"n": batch})).all()
         if not rows:
             return 0
-        # Acks in flight together: one round trip per batch instead of per event.
-        await asyncio.gather(*(js.publish(subject, payload.encode(), headers=_headers(event_id, traceparent))
-                               for _, event_id, subject, payload, traceparent in rows))
+        # Acks in flight together: one round trip per batch instead of per event, and no task per event as
+        # `js.publish` (a request each) needs.
+        acks = [await js.publish_async(subject, payload.encode(), headers=_headers(event_id, traceparent))
+                for _, event_id, subject, payload, traceparent in rows]
+        try:
+            await asyncio.wait_for(asyncio.gather(*acks), PUBLISH_TIMEOUT)
+        finally:
+            for ack in acks:  # a lost ack must not keep its place among the client's pending publishes
+                ack.cancel()
         await conn.execute(text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)"),
                            {"seqs": [r.seq for r in rows]})
     return len(rows)

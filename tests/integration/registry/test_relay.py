@@ -1,0 +1,61 @@
+"""The outbox relay against real NATS and PostgreSQL: a batch is published with each event's id as Nats-Msg-Id
+and marked published; a batch that JetStream does not acknowledge stays unpublished, for the next pass."""
+from __future__ import annotations
+
+import json
+
+import nats
+import pytest
+from sqlalchemy import text
+
+from services.registry.relay import publish_batch
+from services.runtime import bus
+
+
+@pytest.fixture
+async def js(nats_url):
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await bus.ensure_streams(js)
+    yield js
+    await nc.close()
+
+
+async def _add(engine, event_id: str, subject: str) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO outbox (id, subject, payload) VALUES (:id, :s, CAST(:p AS jsonb))"),
+                           {"id": event_id, "s": subject, "p": json.dumps({"id": event_id, "type": subject})})
+
+
+async def _unpublished(engine) -> list[str]:
+    async with engine.connect() as conn:
+        return list((await conn.scalars(text("SELECT id FROM outbox WHERE published_at IS NULL ORDER BY seq"))))
+
+
+async def test_a_batch_is_published_with_event_ids_and_marked(engine, js):
+    subject = "duban.registry.deadline.added"
+    sub = await js.subscribe(subject, ordered_consumer=True, deliver_policy=nats.js.api.DeliverPolicy.NEW)
+    await _add(engine, "relay-test-1", subject)
+    await _add(engine, "relay-test-2", subject)
+    assert await publish_batch(engine, js) == 2
+    received = [await sub.next_msg(timeout=10) for _ in range(2)]
+    assert [m.headers["Nats-Msg-Id"] for m in received] == ["relay-test-1", "relay-test-2"]
+    assert await _unpublished(engine) == []
+    assert await publish_batch(engine, js) == 0
+    await sub.unsubscribe()
+
+
+async def test_a_batch_without_acknowledgement_stays_unpublished_and_holds_no_pending_publish(engine, js):
+    # No stream takes this subject: JetStream answers "no responders" instead of an ack.
+    await _add(engine, "relay-test-3", "duban.registry.deadline.added")
+    await _add(engine, "relay-test-4", "duban.nowhere.event")
+    try:
+        with pytest.raises(nats.js.errors.NoStreamResponseError):
+            await publish_batch(engine, js)
+        assert await _unpublished(engine) == ["relay-test-3", "relay-test-4"]
+        assert js.publish_async_pending() == 0
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM outbox WHERE id = 'relay-test-4'"))
+    assert await publish_batch(engine, js) == 1  # the good one goes out on the next pass
+    assert await _unpublished(engine) == []
