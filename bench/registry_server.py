@@ -8,12 +8,12 @@ import grpc
 
 from duban.registry.v1 import registry_pb2_grpc
 from services.registry.api import RegistryServicer
-from services.runtime.db import open_read_pool
+from services.runtime.db import open_statement_pool
 from services.registry.units import load_directory
 
 
 async def serve(database_url: str, port: int) -> None:
-    pool = await open_read_pool(database_url)
+    pool = await open_statement_pool(database_url)
     server = grpc.aio.server()
     registry_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(pool, load_directory()), server)
     server.add_insecure_port(f"127.0.0.1:{port}")

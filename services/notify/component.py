@@ -30,7 +30,7 @@ from services.registry.units import load_directory
 from services.runtime import bus
 from services.runtime.app import Context
 from services.runtime.config import ConfigError
-from services.runtime.db import open_read_pool
+from services.runtime.db import open_statement_pool
 from services.runtime.shutdown import pause
 from services.web.urls import web_base_url
 
@@ -73,7 +73,7 @@ class NotifyComponent:
         self.web_base = web_base_url()
         async with ctx.engine.begin() as conn:
             await subscriptions.refresh_match_keys(conn, directory)
-        self._read_pool = await open_read_pool(ctx.settings.database_url, size=4)
+        self._read_pool = await open_statement_pool(ctx.settings.database_url, size=4)
         notify_pb2_grpc.add_NotifyServiceServicer_to_server(
             NotifyServicer(ctx.engine, directory, self.clock, self.deliveries_waiting.set), ctx.server)
 

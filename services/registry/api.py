@@ -121,7 +121,7 @@ def _guard(method):
 
 class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def __init__(self, pool: asyncpg.Pool, directory: UnitDirectory, stop: asyncio.Event | None = None) -> None:
-        self._pool = pool  # queries.open_read_pool
+        self._pool = pool  # queries.open_statement_pool
         self._directory = directory
         self._stop = stop or asyncio.Event()
 

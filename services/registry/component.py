@@ -11,7 +11,7 @@ from duban.registry.v1 import registry_pb2, registry_pb2_grpc
 from services.registry.api import RegistryServicer
 from services.registry.consumer import deadletter_handler, extracted_batch_handler, extracted_handler
 from services.registry.lifecycle import run_lifecycle
-from services.runtime.db import open_read_pool
+from services.runtime.db import open_statement_pool
 from services.registry.relay import run_relay
 from services.registry.units import load_directory, sync_units
 from services.runtime import bus
@@ -35,7 +35,7 @@ class RegistryComponent:
     async def start(self, ctx: Context) -> None:
         directory = load_directory()
         await sync_units(ctx.engine, directory)
-        self._read_pool = await open_read_pool(ctx.settings.database_url)
+        self._read_pool = await open_statement_pool(ctx.settings.database_url)
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(
             RegistryServicer(self._read_pool, directory, ctx.stop), ctx.server)
         wake_relay = asyncio.Event()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -29,19 +30,18 @@ class SubmissionStatus:
     updated_at: datetime
 
 
-async def record_received(engine: AsyncEngine, *, doc_id: str, filename: str, media_type: str,
+async def record_received(pool: asyncpg.Pool, *, doc_id: str, filename: str, media_type: str,
                           size: int) -> str | None:
     """Record an accepted file; returns the state it had before (None: a new file), all in one statement.
-    A resubmission of a failed file starts it again from `received`; a file in any other state is left as is."""
-    async with autocommit(engine).connect() as conn:
-        return await conn.scalar(text(
-            "WITH previous AS (SELECT state FROM submissions WHERE doc_id = :doc_id), "
-            "recorded AS (INSERT INTO submissions (doc_id, filename, media_type, size, state) "
-            "VALUES (:doc_id, :filename, :media_type, :size, 'received') "
-            "ON CONFLICT (doc_id) DO UPDATE SET state = 'received', reason = NULL, filename = EXCLUDED.filename, "
-            "media_type = EXCLUDED.media_type, updated_at = now() WHERE submissions.state = 'failed') "
-            "SELECT (SELECT state FROM previous)"),
-            {"doc_id": doc_id, "filename": filename, "media_type": media_type, "size": size})
+    A resubmission of a failed file starts it again from `received`; a file in any other state is left as is.
+    (On ingest's lean pool: once per submitted document.)"""
+    return await pool.fetchval(
+        "WITH previous AS (SELECT state FROM submissions WHERE doc_id = $1), "
+        "recorded AS (INSERT INTO submissions (doc_id, filename, media_type, size, state) "
+        "VALUES ($1, $2, $3, $4, 'received') "
+        "ON CONFLICT (doc_id) DO UPDATE SET state = 'received', reason = NULL, filename = EXCLUDED.filename, "
+        "media_type = EXCLUDED.media_type, updated_at = now() WHERE submissions.state = 'failed') "
+        "SELECT (SELECT state FROM previous)", doc_id, filename, media_type, size)
 
 
 async def mark_failed(engine: AsyncEngine, doc_id: str, reason: str) -> None:

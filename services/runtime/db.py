@@ -1,5 +1,5 @@
-"""PostgreSQL access: one async engine per process (writes), a lean asyncpg pool for hot reads, and a readiness
-probe."""
+"""PostgreSQL access: one async engine per process (transactions), lean asyncpg pools for hot lone statements,
+and a readiness probe."""
 from __future__ import annotations
 
 import weakref
@@ -44,17 +44,17 @@ class Row(asyncpg.Record):
             raise AttributeError(name) from None
 
 
-class _ReadConnection(asyncpg.Connection):
+class _StatementConnection(asyncpg.Connection):
     def get_reset_query(self) -> str:
-        return ""  # read-only use: nothing to reset between borrowers, so save the round trip
+        return ""  # lone statements leave no session state to reset between borrowers, so save the round trip
 
 
-async def open_read_pool(database_url: str, size: int = 10) -> asyncpg.Pool:
-    """A pool for reads outside transactions: one round trip per query (no pre-ping, no BEGIN/ROLLBACK, no
-    reset on release), statements prepared once per connection."""
+async def open_statement_pool(database_url: str, size: int = 10) -> asyncpg.Pool:
+    """A pool for lone statements outside transactions (reads, and writes that one statement makes atomically):
+    one round trip each (no BEGIN/COMMIT, no reset on release), prepared once per connection."""
     dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     return await asyncpg.create_pool(dsn, min_size=1, max_size=size, record_class=Row,
-                                     connection_class=_ReadConnection)
+                                     connection_class=_StatementConnection)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -22,6 +22,7 @@ from tests.fault.conftest import (
 pytestmark = pytest.mark.fault
 
 DOCUMENTS = range(801, 811)
+LATE = 811
 OUTAGE_SECONDS = 6  # longer than the whole retry back-off of DUBAN_MAX_DELIVER=3 (1 s + 2 s)
 
 
@@ -37,6 +38,8 @@ async def test_postgres_restart_reports_not_serving_then_drains(nats, private_po
             await asyncio.sleep(OUTAGE_SECONDS)
             await asyncio.to_thread(private_postgres.up)
             assert await wait_health(address, serving) == serving
+            # Submitted after the restart closed every connection ingest held: its pool opens new ones.
+            doc_ids.append(await submit(address, f"n{LATE}.txt", document_text(LATE).encode()))
             states = await wait_states(address, doc_ids, timeout=60)
         assert [states.get(d) for d in doc_ids] == [INGEST_STATE_REGISTERED] * len(doc_ids), states
-        assert sorted(await registered_numbers(address)) == sorted(doc_number(n) for n in DOCUMENTS)
+        assert sorted(await registered_numbers(address)) == sorted(doc_number(n) for n in [*DOCUMENTS, LATE])

@@ -112,9 +112,9 @@ async def test_new_version_digests_only_new_responsibilities(engine, directory, 
 async def test_lean_prefilter_agrees_with_matching(engine, notify_url, directory, clock, receiver):
     """The one-read check that lets notify skip assignments nobody subscribed to says yes exactly where the
     transactional match finds a subscription: the unit itself, and a member for its group's key."""
-    from services.runtime.db import open_read_pool
+    from services.runtime.db import open_statement_pool
     await _subscribe(engine, directory, clock, "龙游县人民政府", receiver.url + "/county")
-    pool = await open_read_pool(notify_url, size=1)
+    pool = await open_statement_pool(notify_url, size=1)
     try:
         for printed in ("龙游县人民政府", "各县（市、区）政府", "市财政局", "市数据局"):
             key = directory.storage_key(printed, None)[0]
@@ -139,7 +139,7 @@ async def test_a_batch_settles_assignments_and_silent_events_and_leaves_the_rest
     a first version's deadlines, events no notice answers) and queues, in one transaction, the assignments that
     do concern a subscription. Malformed events are left to the one-by-one handler."""
     from services.notify.component import NotifyComponent
-    from services.runtime.db import open_read_pool
+    from services.runtime.db import open_statement_pool
     await _subscribe(engine, directory, clock, "市数据局", receiver.url + "/data")
     await store_extraction(engine, directory, doc_id="e" * 64, extractor_version="1.0.0", source_file="q.txt",
                            documents=[work_plan("衢政办发〔2026〕95号")])
@@ -153,7 +153,7 @@ async def test_a_batch_settles_assignments_and_silent_events_and_leaves_the_rest
            _Msg("duban.registry.responsibility.assigned", b'{"id": "x", "document": {}}'),
            _Msg("duban.registry.deadline.changed", b'{"id": "y", "document": {}, "deadline": {}}')]
     component = NotifyComponent(clock=clock)
-    component._read_pool = await open_read_pool(notify_url, size=1)
+    component._read_pool = await open_statement_pool(notify_url, size=1)
     try:
         component._ctx = SimpleNamespace(engine=engine)  # all settle_batch uses of the runtime context
         settled = await component.settle_batch([*msgs, *odd])

@@ -11,7 +11,7 @@ import pytest
 from duban.registry.v1 import registry_pb2 as pb
 from duban.registry.v1 import registry_pb2_grpc
 from services.registry.api import RegistryServicer
-from services.runtime.db import open_read_pool
+from services.runtime.db import open_statement_pool
 from services.registry.store import store_extraction
 from tests.integration.registry.conftest import clause, work_plan
 
@@ -45,7 +45,7 @@ async def stub(engine, directory, registry_url):
     for doc_id, document in _corpus():
         await store_extraction(engine, directory, doc_id=doc_id, extractor_version="1.0.0", source_file="x.txt",
                                documents=[document])
-    pool = await open_read_pool(registry_url, size=2)
+    pool = await open_statement_pool(registry_url, size=2)
     server = grpc.aio.server()
     registry_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(pool, directory), server)
     port = server.add_insecure_port("127.0.0.1:0")

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from services.registry import submissions
 from services.registry.store import ExtractedFile, MalformedExtraction, store_extraction, store_extractions
+from services.runtime.db import open_statement_pool
 from tests.integration.registry.conftest import clause, work_plan
 
 TRACE_A = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -112,19 +113,26 @@ async def test_document_arriving_after_its_repeal_is_stored_repealed(engine, dir
     assert (status, open_deadlines) == ("repealed", 0)
 
 
-async def test_submission_states(engine, directory):
+@pytest.fixture
+async def pool(registry_url):
+    pool = await open_statement_pool(registry_url, size=1)
+    yield pool
+    await pool.close()
+
+
+async def test_submission_states(engine, pool, directory):
     doc_id = "5" * 64
-    assert await submissions.record_received(engine, doc_id=doc_id, filename="a.pdf", media_type="application/pdf",
+    assert await submissions.record_received(pool, doc_id=doc_id, filename="a.pdf", media_type="application/pdf",
                                              size=10) is None  # new
     assert (await submissions.get_status(engine, doc_id)).state == "received"
     await _store(engine, directory, [work_plan("衢政办发〔2024〕7号")], doc_id=doc_id)
     status = await submissions.get_status(engine, doc_id)
     assert (status.state, status.doc_numbers, status.filename) == ("registered", ["衢政办发〔2024〕7号"], "a.pdf")
-    assert await submissions.record_received(engine, doc_id=doc_id, filename="b.pdf", media_type="",
+    assert await submissions.record_received(pool, doc_id=doc_id, filename="b.pdf", media_type="",
                                              size=10) == "registered"
     assert (await submissions.get_status(engine, doc_id)).filename == "a.pdf"  # a registered file is left as is
     await submissions.mark_failed(engine, doc_id, "could not read")
-    assert await submissions.record_received(engine, doc_id=doc_id, filename="a.pdf", media_type="",
+    assert await submissions.record_received(pool, doc_id=doc_id, filename="a.pdf", media_type="",
                                              size=10) == "failed"
     assert (await submissions.get_status(engine, doc_id)).state == "received"
     assert await submissions.get_status(engine, "0" * 64) is None
