@@ -48,7 +48,7 @@ class RegistryComponent:
             ctx.js, stream=DEADLETTER_STREAM, durable="registry-deadletters",
             subject=f"{bus.SUBJECT_DEADLETTER_PREFIX}.>", handler=deadletter_handler(ctx.engine), stop=ctx.stop,
             max_deliver=ctx.settings.max_deliver), "registry-deadletters")
-        ctx.spawn(run_relay(ctx.engine, ctx.js, ctx.stop, wake_relay), "registry-outbox-relay")
+        ctx.spawn(run_relay(ctx.engine, ctx.nc, ctx.stop, wake_relay), "registry-outbox-relay")
         ctx.spawn(run_lifecycle(ctx.engine, ctx.stop, wake_relay.set), "registry-lifecycle")
 
     async def close(self) -> None:

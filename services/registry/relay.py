@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from nats.js import JetStreamContext
+from nats.aio.client import Client
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.runtime.bus import BatchPublisher
 from services.runtime.db import autocommit
 from services.runtime.metrics import OUTBOX_LAG
 from services.runtime.shutdown import pause
@@ -22,7 +23,7 @@ BATCH = 200
 PUBLISH_TIMEOUT = 5.0  # seconds for the batch's acks (nats-py's own request timeout)
 
 
-async def publish_batch(engine: AsyncEngine, js: JetStreamContext, batch: int = BATCH) -> int:
+async def publish_batch(engine: AsyncEngine, publisher: BatchPublisher, batch: int = BATCH) -> int:
     """Publish one batch of the oldest unpublished events; returns how many were published."""
     async with engine.begin() as conn:
         rows = (await conn.execute(text(
@@ -30,15 +31,9 @@ async def publish_batch(engine: AsyncEngine, js: JetStreamContext, batch: int = 
             "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED"), {"n": batch})).all()
         if not rows:
             return 0
-        # Acks in flight together: one round trip per batch instead of per event, and no task per event as
-        # `js.publish` (a request each) needs.
-        acks = [await js.publish_async(subject, payload.encode(), headers=_headers(event_id, traceparent))
-                for _, event_id, subject, payload, traceparent in rows]
-        try:
-            await asyncio.wait_for(asyncio.gather(*acks), PUBLISH_TIMEOUT)
-        finally:
-            for ack in acks:  # a lost ack must not keep its place among the client's pending publishes
-                ack.cancel()
+        # Acks in flight together: one round trip per batch instead of per event.
+        await publisher.publish([(subject, payload.encode(), _headers(event_id, traceparent))
+                                 for _, event_id, subject, payload, traceparent in rows], PUBLISH_TIMEOUT)
         await conn.execute(text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)"),
                            {"seqs": [r.seq for r in rows]})
     return len(rows)
@@ -56,12 +51,13 @@ async def outbox_lag(engine: AsyncEngine) -> int:
         return await conn.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
 
 
-async def run_relay(engine: AsyncEngine, js: JetStreamContext, stop: asyncio.Event, wake: asyncio.Event,
+async def run_relay(engine: AsyncEngine, nc: Client, stop: asyncio.Event, wake: asyncio.Event,
                     idle_poll: float = 0.5) -> None:
     """Publish until `stop`; sleeps `idle_poll` seconds when idle unless `wake` is set (a local write)."""
+    publisher = BatchPublisher(nc)
     while not stop.is_set():
         try:
-            published = await publish_batch(engine, js)
+            published = await publish_batch(engine, publisher)
             if published < BATCH:
                 OUTBOX_LAG.set(await outbox_lag(engine))
         except Exception as exc:  # noqa: BLE001 (NATS or PostgreSQL away: rows stay unpublished; retry)
