@@ -25,7 +25,7 @@ from sqlalchemy import (
                         func,
                         text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSON
 
 metadata = MetaData()
 
@@ -96,7 +96,7 @@ document_versions = Table(
     Column("extractor_version", Text, nullable=False),
     Column("source_doc_id", Text, nullable=False),
     Column("source_file", Text, nullable=False),
-    Column("payload", JSONB, nullable=False),  # the contract object as received
+    Column("payload", JSON, nullable=False),  # the contract object as received
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=now),
 )
 
@@ -167,9 +167,13 @@ outbox = Table(
     Column("seq", BigInteger, primary_key=True),  # WatchEvents cursor
     Column("id", Text, nullable=False, unique=True),  # event id = Nats-Msg-Id
     Column("subject", Text, nullable=False),
-    Column("payload", JSONB, nullable=False),
+    Column("payload", JSON, nullable=False),
     Column("traceparent", Text),  # W3C trace context of the write, sent on as a message header
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=now),
-    Column("published_at", DateTime(timezone=True)),
-    Index("ix_outbox_unpublished", "seq", postgresql_where=text("published_at IS NULL")),
+)
+
+# Events not yet published, filled by a trigger on outbox (migration 0003) and emptied by the relay.
+outbox_pending = Table(
+    "outbox_pending", metadata,
+    Column("seq", BigInteger, primary_key=True),
 )

@@ -1,4 +1,5 @@
-"""Outbox relay: publish unpublished outbox rows to NATS (Nats-Msg-Id = event id) and mark them published.
+"""Outbox relay: publish the outbox events queued in outbox_pending to NATS (Nats-Msg-Id = event id), taking
+them off the queue.
 
 Safe with several replicas: each batch is claimed with FOR UPDATE SKIP LOCKED, and a crash between publish and
 commit republishes with the same Nats-Msg-Id, which JetStream's duplicate window drops.
@@ -26,16 +27,18 @@ PUBLISH_TIMEOUT = 5.0  # seconds for the batch's acks (nats-py's own request tim
 async def publish_batch(engine: AsyncEngine, publisher: BatchPublisher, batch: int = BATCH) -> int:
     """Publish one batch of the oldest unpublished events; returns how many were published."""
     async with engine.begin() as conn:
+        # Taken off the queue in the transaction that publishes them: if publishing fails, the rollback puts
+        # them back; another relay skips them meanwhile.
         rows = (await conn.execute(text(
-            "SELECT seq, id, subject, payload::text, traceparent FROM outbox WHERE published_at IS NULL "
-            "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED"), {"n": batch})).all()
+            "WITH claimed AS (DELETE FROM outbox_pending WHERE seq IN (SELECT seq FROM outbox_pending "
+            "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED) RETURNING seq) "
+            "SELECT o.id, o.subject, o.payload::text, o.traceparent FROM outbox o JOIN claimed USING (seq) "
+            "ORDER BY o.seq"), {"n": batch})).all()
         if not rows:
             return 0
         # Acks in flight together: one round trip per batch instead of per event.
         await publisher.publish([(subject, payload.encode(), _headers(event_id, traceparent))
-                                 for _, event_id, subject, payload, traceparent in rows], PUBLISH_TIMEOUT)
-        await conn.execute(text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)"),
-                           {"seqs": [r.seq for r in rows]})
+                                 for event_id, subject, payload, traceparent in rows], PUBLISH_TIMEOUT)
     return len(rows)
 
 
@@ -48,7 +51,7 @@ def _headers(event_id: str, traceparent: str | None) -> dict[str, str]:
 
 async def outbox_lag(engine: AsyncEngine) -> int:
     async with autocommit(engine).connect() as conn:
-        return await conn.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+        return await conn.scalar(text("SELECT count(*) FROM outbox_pending"))
 
 
 async def run_relay(engine: AsyncEngine, nc: Client, stop: asyncio.Event, wake: asyncio.Event,

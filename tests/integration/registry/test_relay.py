@@ -29,7 +29,7 @@ async def _add(engine, event_id: str, subject: str) -> None:
 
 async def _unpublished(engine) -> list[str]:
     async with engine.connect() as conn:
-        return list((await conn.scalars(text("SELECT id FROM outbox WHERE published_at IS NULL ORDER BY seq"))))
+        return list((await conn.scalars(text("SELECT id FROM outbox JOIN outbox_pending USING (seq) ORDER BY seq"))))
 
 
 async def test_a_batch_is_published_with_event_ids_and_marked(engine, nc):
