@@ -2,15 +2,18 @@
 and marked published; a batch that JetStream does not acknowledge stays unpublished, for the next pass."""
 from __future__ import annotations
 
+import asyncio
 import json
 
 import nats
 import pytest
 from sqlalchemy import text
 
-from services.registry.relay import publish_batch
+from services.registry.relay import publish_batch, run_relay
 from services.runtime import bus
 from services.runtime.bus import BatchPublisher
+from services.runtime.metrics import OUTBOX_LAG
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -61,3 +64,20 @@ async def test_a_batch_without_acknowledgement_stays_unpublished_and_holds_no_pe
             await conn.execute(text("DELETE FROM outbox WHERE id = 'relay-test-4'"))
     assert await publish_batch(engine, publisher) == 1  # the good one goes out on the next pass
     assert await _unpublished(engine) == []
+
+
+async def test_the_lag_gauge_counts_what_waits(engine, nc):
+    """A queued event that cannot be published (no stream takes it) is what the relay's lag gauge shows."""
+    await _add(engine, "relay-test-5", "duban.nowhere.event")
+    stop = asyncio.Event()
+    relay = asyncio.create_task(run_relay(engine, nc, stop, asyncio.Event(), idle_poll=0.05))
+    try:
+        async def shown() -> bool:
+            return OUTBOX_LAG._value.get() == 1
+        assert await eventually(shown)
+    finally:
+        stop.set()
+        await asyncio.wait_for(relay, 5)
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM outbox WHERE id = 'relay-test-5'"))
+            await conn.execute(text("DELETE FROM outbox_pending"))
