@@ -96,13 +96,15 @@ class ExtractComponent:
         try:
             event = orjson.loads(msg.data)
             doc_id, source = event["doc_id"], event.get("source", "")
-        except (ValueError, KeyError) as exc:
+            original = bus.inline_original(event)
+        except (ValueError, KeyError, AttributeError) as exc:
             raise bus.PoisonMessage(f"malformed ingested event: {exc}") from exc
         async with self._in_flight:
-            await self._extract_and_publish(doc_id, source)
+            if original is None:
+                original = await bus.get_object(self._ctx.js, bus.ORIGINALS_BUCKET, doc_id)
+            await self._extract_and_publish(doc_id, source, original)
 
-    async def _extract_and_publish(self, doc_id: str, source: str) -> None:
-        original = await bus.get_object(self._ctx.js, bus.ORIGINALS_BUCKET, doc_id)
+    async def _extract_and_publish(self, doc_id: str, source: str, original: bytes) -> None:
         started = time.perf_counter()
         data, clauses, documents, failure = await self._extract(original, source, doc_id)
         EXTRACTION_SECONDS.observe(time.perf_counter() - started)

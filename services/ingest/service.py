@@ -61,7 +61,7 @@ async def _store_and_publish(ctx: Context, pool: asyncpg.Pool, data: bytes, doc_
             await store.get_info(doc_id)
         except NotFoundError:
             await store.put(doc_id, data)
-    event = {"doc_id": doc_id, "media_type": media_type, "source": filename, "size": len(data)}
+    event = bus.ingested_event(doc_id, media_type, filename, data)
     if previous == "received":
         # A crash may have come between the row and the event: publish again. Nats-Msg-Id deduplicates the
         # common case where the first event did go out.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 import dataclasses
 import hashlib
 import itertools
@@ -35,6 +36,8 @@ SUBJECT_EXTRACTED = "duban.documents.extracted"
 SUBJECT_REGISTRY_PREFIX = "duban.registry"
 SUBJECT_DEADLETTER_PREFIX = "duban.deadletter"
 ORIGINALS_BUCKET = "duban-originals"
+# Originals up to this size also travel in their `ingested` event (see ingested_event).
+INLINE_ORIGINAL_BYTES = 16 * 1024
 # Extraction results too big for one message; the `extracted` event then carries a reference.
 EXTRACTIONS_BUCKET = "duban-extractions"
 
@@ -95,6 +98,30 @@ async def get_object(js: JetStreamContext, bucket: str, name: str) -> bytes:
     if hashlib.sha256(chunk.data).digest() != base64.urlsafe_b64decode(info.digest.partition("=")[2]):
         raise DigestMismatchError
     return chunk.data
+
+
+def ingested_event(doc_id: str, media_type: str, source: str, data: bytes) -> dict[str, Any]:
+    """The `ingested` event of a stored original. A small one (most notices) also rides in it, base64-encoded, so
+    extract need not read it back from the object store: two round trips and a decode per document."""
+    event: dict[str, Any] = {"doc_id": doc_id, "media_type": media_type, "source": source, "size": len(data)}
+    if len(data) <= INLINE_ORIGINAL_BYTES:
+        event["original"] = base64.b64encode(data).decode("ascii")
+    return event
+
+
+def inline_original(event: dict[str, Any]) -> bytes | None:
+    """The original carried in an `ingested` event, or None (read it from the object store). Raises ValueError
+    when it is not valid base64 or not the file its doc_id (SHA-256) names."""
+    encoded = event.get("original")
+    if encoded is None:
+        return None
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (TypeError, binascii.Error) as exc:
+        raise ValueError(f"inline original is not base64: {exc}") from None
+    if hashlib.sha256(data).hexdigest() != event.get("doc_id"):
+        raise ValueError("inline original does not match its doc_id")
+    return data
 
 
 def nats_probe(nc: Client, js: JetStreamContext):

@@ -57,6 +57,10 @@ async def test_poison_messages_are_dead_lettered_and_the_rest_flow(nats, databas
         await publish_raw(nats.url, bus.SUBJECT_INGESTED, b"\x00{not json", "poison-1")
         await publish_raw(nats.url, bus.SUBJECT_INGESTED,
                           json.dumps({"doc_id": "f" * 64, "source": "missing.txt"}).encode(), "poison-2")
+        # Never processable: the original it carries is not the file its doc_id names.
+        await publish_raw(nats.url, bus.SUBJECT_INGESTED,
+                          json.dumps({"doc_id": "e" * 64, "source": "forged.txt", "original": "Zm9yZ2Vk"}).encode(),
+                          "poison-3")
         doc_ids = [await submit(address, f"n{n}.txt", document_text(n).encode()) for n in (501, 502)]
         states = await wait_states(address, doc_ids, timeout=30)
         assert set(states.values()) == {INGEST_STATE_REGISTERED}, states
@@ -65,15 +69,16 @@ async def test_poison_messages_are_dead_lettered_and_the_rest_flow(nats, databas
         letters = []
         for _ in range(100):  # the missing original is retried with back-off (1 s, 2 s) before it is given up
             letters = await dead_letters(nats.url)
-            if len(letters) >= 2:
+            if len(letters) >= 3:
                 break
             await asyncio.sleep(0.2)
-    by_reason = {("malformed" in body["reason"]): (subject, body) for subject, body in letters}
-    assert len(letters) == 2, letters
-    subject, malformed = by_reason[True]
-    assert subject == "duban.deadletter.extract"
-    assert malformed["deliveries"] == 1 and malformed["data"].endswith("{not json")
-    subject, missing = by_reason[False]
+    by_data = {body["data"]: (subject, body) for subject, body in letters}
+    assert len(letters) == 3, letters
+    for marker, reason in (("{not json", "malformed"), ("forged.txt", "does not match its doc_id")):
+        [(subject, letter)] = [pair for data, pair in by_data.items() if marker in data]
+        assert subject == "duban.deadletter.extract"
+        assert letter["deliveries"] == 1 and reason in letter["reason"], letter
+    [(subject, missing)] = [pair for data, pair in by_data.items() if "missing.txt" in data]
     assert subject == "duban.deadletter.extract"
     assert missing["deliveries"] == 3  # DUBAN_MAX_DELIVER=3 in these tests
     assert "failed 3 times" in missing["reason"] and "f" * 64 in missing["data"]
