@@ -35,6 +35,7 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Third-party chatter at INFO drowns the services' own lines.
-    for noisy in ("nats", "asyncio", "alembic", "sqlalchemy.engine"):
+    # Third-party chatter at INFO drowns the services' own lines. httpx also logs every request's full URL,
+    # which for a webhook may carry the subscriber's secret (a key in the query, a token in the path).
+    for noisy in ("nats", "asyncio", "alembic", "sqlalchemy.engine", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
