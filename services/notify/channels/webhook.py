@@ -51,6 +51,10 @@ class Blocked(Exception):
 
 
 async def resolve(host: str, port: int) -> list[IPAddress]:
+    try:  # an address already: no lookup (getaddrinfo runs in a thread)
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
 

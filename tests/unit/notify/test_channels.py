@@ -6,7 +6,7 @@ import ipaddress
 import pytest
 
 from services.notify.channels.email import parse_smtp_url
-from services.notify.channels.webhook import AddressPolicy, outcome
+from services.notify.channels.webhook import AddressPolicy, outcome, resolve
 
 
 @pytest.mark.parametrize("allow, host, address, permitted", [
@@ -29,6 +29,16 @@ from services.notify.channels.webhook import AddressPolicy, outcome
 ])
 def test_address_policy(allow, host, address, permitted) -> None:
     assert AddressPolicy(allow).permits(host, ipaddress.ip_address(address)) is permitted
+
+
+@pytest.mark.parametrize("host, addresses", [
+    ("10.1.2.3", ["10.1.2.3"]),  # an address is taken as it is
+    ("::ffff:10.0.0.1", ["::ffff:10.0.0.1"]),
+    ("localhost", ["127.0.0.1"]),  # a name is looked up (this machine's /etc/hosts)
+])
+async def test_resolve(host, addresses) -> None:
+    expected = [ipaddress.ip_address(a) for a in addresses]
+    assert [a for a in await resolve(host, 80) if a.version == expected[0].version] == expected
 
 
 @pytest.mark.parametrize("status, ok, permanent, disable", [
