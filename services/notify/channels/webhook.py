@@ -3,7 +3,8 @@ an endpoint whose address is internal (loopback, private, link-local, …) is re
 allow-list (DUBAN_WEBHOOK_ALLOW: CIDRs or host names) admits it.
 
 The host is resolved once and the request goes to the checked address (Host header and TLS SNI keep the name),
-so a DNS answer that changes between the check and the connection cannot reach an internal address.
+so a DNS answer that changes between the check and the connection cannot reach an internal address. Connections
+are kept open and used again, each host's in its own pool.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import asyncio
 import ipaddress
 import socket
 import ssl
+from collections import OrderedDict
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -24,6 +26,8 @@ from services.notify.subscriptions import Subscription
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 USER_AGENT = "duban-notify/1"
+RESPONSE_READ_LIMIT = 64 * 1024  # bytes of a receiver's reply read so its connection can be used again
+POOLED_HOSTS = 256  # receiving hosts whose connections are kept open, the most recently used
 
 
 class AddressPolicy:
@@ -75,8 +79,23 @@ class WebhookSender:
     def __init__(self, clock: Clock, policy: AddressPolicy, timeout: httpx.Timeout = DEFAULT_TIMEOUT,
                  verify: ssl.SSLContext | bool = True) -> None:
         self.clock, self.policy = clock, policy
-        # trust_env=False: an environment proxy would connect on our behalf, past the address check.
-        self.client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, trust_env=False, verify=verify)
+        self.timeout, self.verify = timeout, verify
+        self._clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()  # by host, least recently used first
+
+    def _client_for(self, host: str) -> httpx.AsyncClient:
+        """The connection pool of one receiving host. Requests go to a checked address, not the name, so a pool
+        shared by several hosts could hand one host's TLS connection (its SNI, its certificate) to another host
+        at the same address: each host keeps its own."""
+        client = self._clients.pop(host, None)
+        if client is None:
+            # trust_env=False: an environment proxy would connect on our behalf, past the address check.
+            client = httpx.AsyncClient(follow_redirects=False, timeout=self.timeout, trust_env=False,
+                                       verify=self.verify)
+            if len(self._clients) >= POOLED_HOSTS:
+                _, oldest = self._clients.popitem(last=False)
+                asyncio.get_running_loop().create_task(oldest.aclose())
+        self._clients[host] = client
+        return client
 
     async def send(self, delivery: ClaimedDelivery, subscription: Subscription) -> SendResult:
         url = subscription.webhook_url or ""
@@ -90,13 +109,23 @@ class WebhookSender:
         except OSError as exc:
             return SendResult(False, f"cannot resolve {urlsplit(url).hostname}: {exc}")
         target = httpx.URL(url)
-        request = self.client.build_request(
+        client = self._client_for(target.host)
+        request = client.build_request(
             "POST", target.copy_with(host=str(address)), content=body,
             headers={**headers, "host": target.netloc.decode("ascii"), "user-agent": USER_AGENT},
             extensions={"sni_hostname": target.host} if target.scheme == "https" else {})
         try:
-            response = await self.client.send(request, stream=True)  # the receiver's body is never read
-            await response.aclose()
+            response = await client.send(request, stream=True)
+            try:
+                # A short reply (most are empty) is read to its end, so the connection serves the next delivery
+                # (one left unread is closed); a long one is not read on: its connection is closed.
+                received = 0
+                async for chunk in response.aiter_raw():
+                    received += len(chunk)
+                    if received > RESPONSE_READ_LIMIT:
+                        break
+            finally:
+                await response.aclose()
         except httpx.TimeoutException as exc:
             return SendResult(False, f"timed out ({type(exc).__name__})")
         except httpx.HTTPError as exc:
@@ -104,7 +133,9 @@ class WebhookSender:
         return outcome(response.status_code, response.headers.get("location"))
 
     async def close(self) -> None:
-        await self.client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
 
 
 def outcome(status: int, location: str | None = None) -> SendResult:

@@ -64,17 +64,20 @@ class Received:
     headers: dict[str, str]
     body: bytes
     verified: bool
+    peer_port: int = 0  # the sender's end of the connection: equal for requests on one connection
 
 
 @dataclass
 class Receiver:
     """A local webhook endpoint. `secret` (when set) is checked on every request; `responses` are the statuses
-    to answer, in order (200 once they run out); `delays` seconds before answering, by path."""
+    to answer, in order (200 once they run out); `delays` seconds before answering, by path; `reply` the body
+    of each answer."""
     url: str
     secret: str | None = None
     responses: list[int] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
+    reply: str = "ok"
 
     def bodies(self, path: str = "/hook") -> list[bytes]:
         return [r.body for r in self.received if r.path == path]
@@ -103,13 +106,14 @@ async def receiver():
         body = await request.read()
         headers = {k.lower(): v for k, v in request.headers.items()}
         verified = bool(state.secret) and signature_matches(state.secret, headers, body)
-        state.received.append(Received(request.path, headers, body, verified))
+        peer_port = request.transport.get_extra_info("peername")[1]
+        state.received.append(Received(request.path, headers, body, verified, peer_port))
         if request.path in state.delays:
             await asyncio.sleep(state.delays[request.path])
         status = state.responses.pop(0) if state.responses else 200
         if 300 <= status < 400:
             return web.Response(status=status, headers={"Location": f"{state.url.rsplit('/', 1)[0]}/elsewhere"})
-        return web.Response(status=status, text="ok")
+        return web.Response(status=status, text=state.reply)
 
     app = web.Application()
     app.router.add_route("POST", "/{tail:.*}", handle)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from services.notify import subscriptions
-from services.notify.channels.webhook import AddressPolicy, WebhookSender
+from services.notify.channels.webhook import RESPONSE_READ_LIMIT, AddressPolicy, WebhookSender
 from services.notify.deliveries import RETRY_SCHEDULE, Dispatcher, claim_due, record
 from services.notify.subscriptions import SubscriptionSpec
 
@@ -62,6 +62,26 @@ async def test_recorded_then_sent_signed_once(engine, directory, clock, receiver
     row = await _delivery(engine, delivery_id)
     assert (row.status, row.attempts, row.last_status_code) == ("delivered", 1, 200)
     assert await dispatcher.run_once() == 0
+
+
+async def test_a_connection_serves_the_next_delivery_unless_its_reply_was_long(engine, directory, clock, receiver):
+    sub = await _subscribe(engine, directory, clock, receiver.url)
+    dispatcher, sender = _dispatcher(engine, clock)
+    try:
+        for key in ("k-conn-1", "k-conn-2"):
+            await _record(engine, sub, clock, key)
+            assert await dispatcher.run_once() == 1
+        receiver.reply = "x" * (RESPONSE_READ_LIMIT * 2)  # not read to its end: the connection is closed
+        for key in ("k-conn-3", "k-conn-4"):
+            await _record(engine, sub, clock, key)
+            assert await dispatcher.run_once() == 1
+    finally:
+        await sender.close()
+    first, second, third, fourth = (r.peer_port for r in receiver.received)
+    assert first == second == third != fourth
+    async with engine.connect() as conn:
+        statuses = (await conn.scalars(text("SELECT status FROM notify_deliveries"))).all()
+    assert statuses == ["delivered"] * 4
 
 
 async def test_retries_follow_the_schedule_with_the_same_id_and_body(engine, directory, clock, receiver):

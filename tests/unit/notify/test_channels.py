@@ -1,6 +1,7 @@
 """Channel rules that need no network: which addresses webhooks may reach, what a response means, SMTP URLs."""
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 
 import pytest
@@ -66,3 +67,20 @@ def test_smtp_urls() -> None:
     assert parse_smtp_url("smtp://h?starttls=true").start_tls is True
     with pytest.raises(ValueError):
         parse_smtp_url("http://mail")
+
+
+async def test_each_receiving_host_has_its_own_connection_pool_and_the_least_recent_go(monkeypatch) -> None:
+    from services.notify.channels import webhook
+    monkeypatch.setattr(webhook, "POOLED_HOSTS", 2)
+    sender = webhook.WebhookSender(clock=None, policy=AddressPolicy())
+    a = sender._client_for("a.example.gov.cn")
+    assert sender._client_for("a.example.gov.cn") is a
+    b = sender._client_for("b.example.gov.cn")  # same address or not, another host: another pool
+    assert b is not a
+    assert sender._client_for("a.example.gov.cn") is a  # a used again: b is now the least recent
+    sender._client_for("c.example.gov.cn")  # a third host: b's pool goes
+    assert list(sender._clients) == ["a.example.gov.cn", "c.example.gov.cn"]
+    await asyncio.sleep(0)
+    assert b.is_closed and not a.is_closed
+    await sender.close()
+    assert a.is_closed and sender._clients == {}
