@@ -61,7 +61,7 @@ async def _store_and_publish(ctx: Context, pool: asyncpg.Pool, data: bytes, doc_
             await store.get_info(doc_id)
         except NotFoundError:
             await store.put(doc_id, data)
-    event = bus.ingested_event(doc_id, media_type, filename, data)
+    event = bus.ingested_event(doc_id, media_type, filename, len(data), data)
     if previous == "received":
         # A crash may have come between the row and the event: publish again. Nats-Msg-Id deduplicates the
         # common case where the first event did go out.
@@ -131,9 +131,9 @@ async def requeue_for_extraction(ctx: Context, doc_ids: list[str] | None) -> tup
         except NotFoundError:
             missing.append(sub.doc_id)
             continue
-        await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED,
-                               {"doc_id": sub.doc_id, "media_type": sub.media_type, "source": sub.filename,
-                                "size": sub.size}, msg_id=f"{sub.doc_id}:reextract:{stamp}")
+        await bus.publish_json(ctx.js, bus.SUBJECT_INGESTED,  # without the original: extract reads the stored one
+                               bus.ingested_event(sub.doc_id, sub.media_type, sub.filename, sub.size),
+                               msg_id=f"{sub.doc_id}:reextract:{stamp}")
         queued += 1
     return queued, missing
 

@@ -100,11 +100,13 @@ async def get_object(js: JetStreamContext, bucket: str, name: str) -> bytes:
     return chunk.data
 
 
-def ingested_event(doc_id: str, media_type: str, source: str, data: bytes) -> dict[str, Any]:
-    """The `ingested` event of a stored original. A small one (most notices) also rides in it, base64-encoded, so
-    extract need not read it back from the object store: two round trips and a decode per document."""
-    event: dict[str, Any] = {"doc_id": doc_id, "media_type": media_type, "source": source, "size": len(data)}
-    if len(data) <= INLINE_ORIGINAL_BYTES:
+def ingested_event(doc_id: str, media_type: str, source: str, size: int,
+                   data: bytes | None = None) -> dict[str, Any]:
+    """The `ingested` event of a stored original. Given its bytes, a small one (most notices) also rides in it,
+    base64-encoded, so extract need not read it back from the object store: two round trips and a decode per
+    document."""
+    event: dict[str, Any] = {"doc_id": doc_id, "media_type": media_type, "source": source, "size": size}
+    if data is not None and len(data) <= INLINE_ORIGINAL_BYTES:
         event["original"] = base64.b64encode(data).decode("ascii")
     return event
 

@@ -12,7 +12,7 @@ NOTICE = "关于做好汛期安全工作的通知\n一、市水利局牵头，6�
 
 
 def _event(data: bytes) -> dict:
-    return ingested_event(hashlib.sha256(data).hexdigest(), "text/plain", "n.txt", data)
+    return ingested_event(hashlib.sha256(data).hexdigest(), "text/plain", "n.txt", len(data), data)
 
 
 def test_a_small_original_rides_in_the_event_and_comes_back_whole():
