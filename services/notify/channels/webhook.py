@@ -12,8 +12,9 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 import httpx
@@ -81,6 +82,8 @@ class WebhookSender:
         self.clock, self.policy = clock, policy
         self.timeout, self.verify = timeout, verify
         self._clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()  # by host, least recently used first
+        self._sending: Counter[httpx.AsyncClient] = Counter()  # requests in flight on each pool
+        self._retired: list[httpx.AsyncClient] = []  # pushed out of _clients, closed once no request is in flight
 
     def _client_for(self, host: str) -> httpx.AsyncClient:
         """The connection pool of one receiving host. Requests go to a checked address, not the name, so a pool
@@ -92,10 +95,26 @@ class WebhookSender:
             client = httpx.AsyncClient(follow_redirects=False, timeout=self.timeout, trust_env=False,
                                        verify=self.verify)
             if len(self._clients) >= POOLED_HOSTS:
-                _, oldest = self._clients.popitem(last=False)
-                asyncio.get_running_loop().create_task(oldest.aclose())
+                self._retired.append(self._clients.popitem(last=False)[1])
         self._clients[host] = client
         return client
+
+    @asynccontextmanager
+    async def _pool(self, host: str) -> AsyncIterator[httpx.AsyncClient]:
+        """The host's pool for one request. A pool pushed out meanwhile is closed after its last request ends:
+        closing it at once would break the deliveries still using it."""
+        client = self._client_for(host)
+        self._sending[client] += 1
+        try:
+            yield client
+        finally:
+            self._sending[client] -= 1
+            if not self._sending[client]:
+                del self._sending[client]
+            idle = [retired for retired in self._retired if retired not in self._sending]
+            self._retired = [retired for retired in self._retired if retired in self._sending]
+            for retired in idle:
+                await retired.aclose()
 
     async def send(self, delivery: ClaimedDelivery, subscription: Subscription) -> SendResult:
         url = subscription.webhook_url or ""
@@ -109,23 +128,23 @@ class WebhookSender:
         except OSError as exc:
             return SendResult(False, f"cannot resolve {urlsplit(url).hostname}: {exc}")
         target = httpx.URL(url)
-        client = self._client_for(target.host)
-        request = client.build_request(
-            "POST", target.copy_with(host=str(address)), content=body,
-            headers={**headers, "host": target.netloc.decode("ascii"), "user-agent": USER_AGENT},
-            extensions={"sni_hostname": target.host} if target.scheme == "https" else {})
         try:
-            response = await client.send(request, stream=True)
-            try:
-                # A short reply (most are empty) is read to its end, so the connection serves the next delivery
-                # (one left unread is closed); a long one is not read on: its connection is closed.
-                received = 0
-                async for chunk in response.aiter_raw():
-                    received += len(chunk)
-                    if received > RESPONSE_READ_LIMIT:
-                        break
-            finally:
-                await response.aclose()
+            async with self._pool(target.host) as client:
+                request = client.build_request(
+                    "POST", target.copy_with(host=str(address)), content=body,
+                    headers={**headers, "host": target.netloc.decode("ascii"), "user-agent": USER_AGENT},
+                    extensions={"sni_hostname": target.host} if target.scheme == "https" else {})
+                response = await client.send(request, stream=True)
+                try:
+                    # A short reply (most are empty) is read to its end, so the connection serves the next
+                    # delivery (one left unread is closed); a long one is not read on: its connection is closed.
+                    received = 0
+                    async for chunk in response.aiter_raw():
+                        received += len(chunk)
+                        if received > RESPONSE_READ_LIMIT:
+                            break
+                finally:
+                    await response.aclose()
         except httpx.TimeoutException as exc:
             return SendResult(False, f"timed out ({type(exc).__name__})")
         except httpx.HTTPError as exc:
@@ -133,9 +152,10 @@ class WebhookSender:
         return outcome(response.status_code, response.headers.get("location"))
 
     async def close(self) -> None:
-        for client in self._clients.values():
+        for client in [*self._clients.values(), *self._retired]:
             await client.aclose()
         self._clients.clear()
+        self._retired.clear()
 
 
 def outcome(status: int, location: str | None = None) -> SendResult:

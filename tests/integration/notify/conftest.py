@@ -78,6 +78,7 @@ class Receiver:
     delays: dict[str, float] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     reply: str = "ok"
+    other_host_url: str = ""  # the same endpoint under another host (127.0.0.2): the sender pools it apart
 
     def bodies(self, path: str = "/hook") -> list[bytes]:
         return [r.body for r in self.received if r.path == path]
@@ -122,7 +123,9 @@ async def receiver():
     port = free_port()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
+    await web.TCPSite(runner, "127.0.0.2", port).start()
     state.url = f"http://127.0.0.1:{port}/hook"
+    state.other_host_url = f"http://127.0.0.2:{port}/hook"
     yield state
     await runner.cleanup()
 

@@ -3,6 +3,7 @@ schedule (the clock is moved, nothing sleeps through a delay), 410 disables, no 
 a crash mid-send resends with the same webhook-id, and two dispatchers never send one delivery twice."""
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from datetime import timedelta
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from services.notify import subscriptions
+from services.notify.channels import webhook
 from services.notify.channels.webhook import RESPONSE_READ_LIMIT, AddressPolicy, WebhookSender
 from services.notify.deliveries import RETRY_SCHEDULE, Dispatcher, claim_due, record
 from services.notify.subscriptions import SubscriptionSpec
@@ -82,6 +84,29 @@ async def test_a_connection_serves_the_next_delivery_unless_its_reply_was_long(e
     async with engine.connect() as conn:
         statuses = (await conn.scalars(text("SELECT status FROM notify_deliveries"))).all()
     assert statuses == ["delivered"] * 4
+
+
+async def test_a_host_pool_pushed_out_while_sending_finishes_its_delivery(monkeypatch, engine, directory, clock,
+                                                                          receiver):
+    monkeypatch.setattr(webhook, "POOLED_HOSTS", 1)  # the second host's pool pushes the first one's out
+    receiver.delays["/slow"] = 1.0
+    slow = await _subscribe(engine, directory, clock, receiver.url.replace("/hook", "/slow"))
+    fast = await _subscribe(engine, directory, clock, receiver.other_host_url)
+    dispatcher, sender = _dispatcher(engine, clock)
+    try:
+        await _record(engine, slow, clock, "k-pool-slow")
+        sending_slow = asyncio.create_task(dispatcher.run_once())
+        await receiver.wait_for(1)  # the slow request is in, its reply a second away
+        await _record(engine, fast, clock, "k-pool-fast")
+        assert await dispatcher.run_once() == 1
+        assert await sending_slow == 1
+        assert not any(client.is_closed for client in sender._clients.values()) and sender._retired == []
+    finally:
+        await sender.close()
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT status, last_error FROM notify_deliveries"))).all()
+    assert [tuple(row) for row in rows] == [("delivered", None)] * 2
+    assert [r.path for r in receiver.received] == ["/slow", "/hook"]
 
 
 async def test_retries_follow_the_schedule_with_the_same_id_and_body(engine, directory, clock, receiver):

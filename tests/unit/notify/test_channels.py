@@ -78,9 +78,8 @@ async def test_each_receiving_host_has_its_own_connection_pool_and_the_least_rec
     b = sender._client_for("b.example.gov.cn")  # same address or not, another host: another pool
     assert b is not a
     assert sender._client_for("a.example.gov.cn") is a  # a used again: b is now the least recent
-    sender._client_for("c.example.gov.cn")  # a third host: b's pool goes
-    assert list(sender._clients) == ["a.example.gov.cn", "c.example.gov.cn"]
-    await asyncio.sleep(0)
-    assert b.is_closed and not a.is_closed
+    async with sender._pool("c.example.gov.cn"):  # a third host: b's pool goes, closed after this request
+        assert list(sender._clients) == ["a.example.gov.cn", "c.example.gov.cn"]
+    assert b.is_closed and not a.is_closed and sender._retired == []
     await sender.close()
     assert a.is_closed and sender._clients == {}
