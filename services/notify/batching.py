@@ -23,11 +23,13 @@ from services.notify.deliveries import Outgoing, record_many, wants
 from services.notify.digest import (EVENT_TYPE, DeadlineInfo, DigestItem, DocumentInfo, TargetInfo, build_digest,
                                     digest_data)
 from services.runtime.db import autocommit
+from services.runtime.metrics import DIGESTS_GIVEN_UP
 from services.runtime.unavailable import is_unavailable
 
 log = logging.getLogger("duban.notify.batching")
 
 FLUSH_GROUPS = 100  # digests made per flush pass
+DIGEST_ATTEMPTS = 5  # tries to make one digest before its items are given up
 ClauseFacts = tuple[tuple[DeadlineInfo, ...], tuple[TargetInfo, ...]]  # open deadlines, targets
 
 
@@ -106,7 +108,8 @@ async def flush_ready(engine: AsyncEngine, now: datetime, quiet: timedelta, web_
     digest deliveries were recorded.
 
     All the pass's digests are made in one transaction. Should that fail for anything but an outage, they are
-    made one by one, so a digest that cannot be made holds up only itself."""
+    made one by one, so a digest that cannot be made holds up only itself; it is tried again later, a few times
+    (`_set_back`)."""
     async with autocommit(engine).connect() as conn:
         groups = (await conn.execute(text(
             "SELECT subscription_id, document_id, document_version FROM notify_digest_items "
@@ -114,13 +117,14 @@ async def flush_ready(engine: AsyncEngine, now: datetime, quiet: timedelta, web_
             {"cutoff": now - quiet, "n": FLUSH_GROUPS})).all()
     if not groups:
         return 0
-    try:
-        async with engine.begin() as conn:
-            return await _flush_groups(conn, groups, now=now, web_base=web_base)
-    except Exception as exc:
-        if is_unavailable(exc) or len(groups) == 1:
-            raise
-        log.warning("digests not made together; making them one by one", extra={"error": repr(exc)})
+    if len(groups) > 1:
+        try:
+            async with engine.begin() as conn:
+                return await _flush_groups(conn, groups, now=now, web_base=web_base)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise
+            log.warning("digests not made together; making them one by one", extra={"error": repr(exc)})
     recorded = 0
     for group in groups:
         try:
@@ -129,8 +133,32 @@ async def flush_ready(engine: AsyncEngine, now: datetime, quiet: timedelta, web_
         except Exception as exc:
             if is_unavailable(exc):
                 raise
-            log.exception("digest not made", extra={"subscription": group[0], "document": group[1]})
+            await _set_back(engine, group, now, quiet, repr(exc))
     return recorded
+
+
+async def _set_back(engine: AsyncEngine, group: tuple[int, str, int], now: datetime, quiet: timedelta,
+                    error: str) -> None:
+    """A group whose digest could not be made waits twice as long each time (its items count as received later)
+    and is given up after DIGEST_ATTEMPTS: its items are marked flushed with the error kept, so that it stops
+    taking a place in every pass. An outage never gets here: the items wait for the database."""
+    subscription_id, document_id, version = group
+    async with engine.begin() as conn:
+        attempts = max((await conn.execute(text(
+            "UPDATE notify_digest_items SET attempts = attempts + 1, last_error = :error, "
+            "received_at = CAST(:now AS timestamptz) + make_interval(secs => CAST(:quiet AS double precision) "
+            "* 2 ^ (attempts + 1)), flushed_at = CASE WHEN attempts + 1 >= :limit THEN CAST(:now AS timestamptz) END "
+            "WHERE subscription_id = :sub AND document_id = :doc AND document_version = :version "
+            "AND flushed_at IS NULL RETURNING attempts"),
+            {"error": error, "now": now, "quiet": quiet.total_seconds(), "limit": DIGEST_ATTEMPTS,
+             "sub": subscription_id, "doc": document_id, "version": version})).scalars(), default=0)
+    where = {"subscription": subscription_id, "document": document_id, "version": version, "attempts": attempts,
+             "error": error}
+    if attempts >= DIGEST_ATTEMPTS:
+        DIGESTS_GIVEN_UP.inc()
+        log.error("digest given up; its items are kept with the error", extra=where)
+    else:
+        log.warning("digest not made; trying it again later", extra=where)
 
 
 async def _flush_groups(conn: AsyncConnection, groups: Sequence[tuple[int, str, int]], *, now: datetime,
@@ -169,7 +197,7 @@ async def _flush_groups(conn: AsyncConnection, groups: Sequence[tuple[int, str, 
     if flushed:
         flushed_subs, flushed_events = map(list, zip(*flushed))
         await conn.execute(text(
-            "UPDATE notify_digest_items i SET flushed_at = :now FROM unnest(CAST(:subs AS bigint[]), "
+            "UPDATE notify_digest_items i SET flushed_at = :now, last_error = NULL FROM unnest(CAST(:subs AS bigint[]), "
             "CAST(:events AS text[])) AS f(sub, event) WHERE i.subscription_id = f.sub AND i.event_id = f.event"),
             {"now": now, "subs": flushed_subs, "events": flushed_events})
     log.info("digests recorded", extra={"digests": len(outgoing), "items": len(flushed), "deliveries": len(ids)})

@@ -11,6 +11,8 @@ MESSAGES_PROCESSED = Counter("duban_messages_processed_total", "JetStream messag
 DEADLETTERED = Counter("duban_deadlettered_total", "Messages sent to the dead-letter subject", ["stage"])
 OUTBOX_LAG = Gauge("duban_outbox_lag_events", "Outbox events written but not yet published")
 DELIVERIES = Counter("duban_deliveries_total", "Notification deliveries", ["channel", "result"])
+DIGESTS_GIVEN_UP = Counter("duban_digests_given_up_total", "Digests that could not be made after every attempt "
+                           "(their items are kept with the error)")
 REMINDERS_SENT = Counter("duban_reminders_sent_total", "Deadline reminders sent")
 OVERDUE_DEADLINES = Gauge("duban_overdue_deadlines", "Open deadlines past their date")
 

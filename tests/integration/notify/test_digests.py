@@ -10,10 +10,11 @@ from types import SimpleNamespace
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from services.notify import subscriptions
-from services.notify.batching import flush_ready, record_assignments
+from services.notify.batching import DIGEST_ATTEMPTS, flush_ready, record_assignments
 from services.notify.channels.webhook import AddressPolicy, WebhookSender
 from services.notify.deliveries import Dispatcher
 from services.notify.subscriptions import SubscriptionSpec
@@ -201,10 +202,35 @@ async def test_a_digest_that_cannot_be_made_holds_up_only_itself(engine, directo
             {"sub": sub.id, "now": clock.now()})
     clock.advance(QUIET)
     assert await flush_ready(engine, clock.now(), QUIET, BASE) == 1
-    async with engine.connect() as conn:
-        waiting = (await conn.execute(text(
-            "SELECT event_id FROM notify_digest_items WHERE flushed_at IS NULL"))).scalars().all()
-    assert waiting == ["broken"]
+
+    async def broken_item():
+        async with engine.connect() as conn:
+            return (await conn.execute(text(
+                "SELECT attempts, last_error, flushed_at, received_at FROM notify_digest_items "
+                "WHERE event_id = 'broken'"))).one()
+
+    async def waiting():
+        async with engine.connect() as conn:
+            return (await conn.execute(text(
+                "SELECT event_id FROM notify_digest_items WHERE flushed_at IS NULL"))).scalars().all()
+
+    assert await waiting() == ["broken"]
+    item = await broken_item()
+    assert item.attempts == 1 and "KeyError" in item.last_error and item.received_at > clock.now()
+    assert await flush_ready(engine, clock.now(), QUIET, BASE) == 0  # set back: not tried again at once
+    assert (await broken_item()).attempts == 1
+
+    given_up = REGISTRY.get_sample_value("duban_digests_given_up_total") or 0
+    for attempt in range(2, DIGEST_ATTEMPTS + 1):  # tried alone from now on, each wait twice the last
+        clock.advance(QUIET * 2 ** attempt)
+        assert await flush_ready(engine, clock.now(), QUIET, BASE) == 0
+        assert (await broken_item()).attempts == attempt
+    item = await broken_item()
+    assert item.flushed_at == clock.now() and "KeyError" in item.last_error and await waiting() == []
+    assert REGISTRY.get_sample_value("duban_digests_given_up_total") == given_up + 1
+    clock.advance(timedelta(days=1))
+    assert await flush_ready(engine, clock.now(), QUIET, BASE) == 0
+    assert (await broken_item()).attempts == DIGEST_ATTEMPTS  # given up: never tried again
 
 
 async def test_an_assignment_missing_what_a_digest_needs_is_poison_at_once(engine, clock):
