@@ -15,7 +15,9 @@ limits measured in the same run.
    the pipeline's own delay, not the backlog's) and measures, per notice, submission → registered (the
    submission row's update time) and submission → its webhook arriving: p50/p99.
 5. Ratios: the raw limits are turned into documents/s with the pipeline's own traffic per document (JetStream
-   messages over all streams, registry rows over all tables, counted after step 3).
+   messages over all streams, registry rows over all tables, counted after step 3). The raw limits are measured
+   again once the system has stopped (--no-raw-after to skip): the ratio stays against the first, and the second
+   shows how much the machine itself drifted during the run.
 The report gives each process's CPU use during step 3 as a share of wall time (1.0 = one core busy).
 Prints a JSON report (and writes it to --report if given). --profile DIR records the child with py-spy
 (collapsed stacks; `pip install py-spy`) during step 3.
@@ -388,14 +390,28 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
         await pool.close()
         await runner.cleanup()
         stop_system(children)
-    js_docs = min(raw["jetstream"]["publish_per_s"], raw["jetstream"]["consume_ack_per_s"]) / traffic["jetstream_messages"]
-    pg_docs = raw["postgres_copy"]["rows_per_s"] / traffic["registry_rows"]
-    slower = min(js_docs, pg_docs)
-    return {"raw_limits": raw, "per_document": traffic, "throughput": load, "latency": timing,
-            "limits_in_docs_per_s": {"jetstream": round(js_docs, 1), "postgres_copy": round(pg_docs, 1)},
-            "slower_limit_over_pipeline": round(slower / load["docs_per_s"], 1),
+    limits = limits_in_docs_per_s(raw, traffic)
+    report = {"raw_limits": raw, "per_document": traffic, "throughput": load, "latency": timing,
+              "limits_in_docs_per_s": limits,
+              "slower_limit_over_pipeline": round(min(limits.values()) / load["docs_per_s"], 1)}
+    if args.raw_after:
+        # The same limits once the system has stopped: how far the machine itself drifted during the run (the
+        # ratio above stays against the limits measured first, as the run's own comparison).
+        after = await measure_raw_limits(nats_url, database_url, messages=args.raw_messages, size=args.raw_size,
+                                         rows=args.raw_rows, repeats=args.raw_repeats)
+        report["raw_limits_after"] = after
+        report["limits_in_docs_per_s_after"] = limits_after = limits_in_docs_per_s(after, traffic)
+        report["slower_limit_after_over_pipeline"] = round(min(limits_after.values()) / load["docs_per_s"], 1)
+    return {**report,
             "layout": args.layout,
             "digest_quiet_s": args.digest_quiet if args.digest_quiet is not None else "default"}
+
+
+def limits_in_docs_per_s(raw: dict, traffic: dict) -> dict[str, float]:
+    """The raw limits in documents/s, with the pipeline's own JetStream messages and registry rows per document."""
+    jetstream = min(raw["jetstream"]["publish_per_s"], raw["jetstream"]["consume_ack_per_s"])
+    return {"jetstream": round(jetstream / traffic["jetstream_messages"], 1),
+            "postgres_copy": round(raw["postgres_copy"]["rows_per_s"] / traffic["registry_rows"], 1)}
 
 
 def machine() -> dict:
@@ -429,6 +445,8 @@ def main() -> None:
     parser.add_argument("--raw-rows", type=int, default=100000)
     parser.add_argument("--raw-repeats", type=int, default=3,
                         help="measure each raw limit this many times and keep the best (they vary between runs)")
+    parser.add_argument("--raw-after", action=argparse.BooleanOptionalAction, default=True,
+                        help="measure the raw limits again after the system has stopped (the machine's drift)")
     parser.add_argument("--profile", type=Path, default=None, help="directory for py-spy's collapsed stacks")
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("--log", type=Path, default=None, help="directory to keep the system's JSON logs in")
