@@ -1,7 +1,6 @@
 """Channel rules that need no network: which addresses webhooks may reach, what a response means, SMTP URLs."""
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 
 import pytest
