@@ -133,12 +133,12 @@ async def flush_ready(engine: AsyncEngine, now: datetime, quiet: timedelta, web_
         except Exception as exc:
             if is_unavailable(exc):
                 raise
-            await _set_back(engine, group, now, quiet, repr(exc))
+            await _set_back(engine, group, now, quiet, exc)
     return recorded
 
 
 async def _set_back(engine: AsyncEngine, group: tuple[int, str, int], now: datetime, quiet: timedelta,
-                    error: str) -> None:
+                    error: Exception) -> None:
     """A group whose digest could not be made waits twice as long each time (its items count as received later)
     and is given up after DIGEST_ATTEMPTS: its items are marked flushed with the error kept, so that it stops
     taking a place in every pass. An outage never gets here: the items wait for the database."""
@@ -150,15 +150,14 @@ async def _set_back(engine: AsyncEngine, group: tuple[int, str, int], now: datet
             "* 2 ^ (attempts + 1)), flushed_at = CASE WHEN attempts + 1 >= :limit THEN CAST(:now AS timestamptz) END "
             "WHERE subscription_id = :sub AND document_id = :doc AND document_version = :version "
             "AND flushed_at IS NULL RETURNING attempts"),
-            {"error": error, "now": now, "quiet": quiet.total_seconds(), "limit": DIGEST_ATTEMPTS,
+            {"error": repr(error), "now": now, "quiet": quiet.total_seconds(), "limit": DIGEST_ATTEMPTS,
              "sub": subscription_id, "doc": document_id, "version": version})).scalars(), default=0)
-    where = {"subscription": subscription_id, "document": document_id, "version": version, "attempts": attempts,
-             "error": error}
+    where = {"subscription": subscription_id, "document": document_id, "version": version, "attempts": attempts}
     if attempts >= DIGEST_ATTEMPTS:
         DIGESTS_GIVEN_UP.inc()
-        log.error("digest given up; its items are kept with the error", extra=where)
+        log.error("digest given up; its items are kept with the error", extra=where, exc_info=error)
     else:
-        log.warning("digest not made; trying it again later", extra=where)
+        log.warning("digest not made; trying it again later", extra=where, exc_info=error)
 
 
 async def _flush_groups(conn: AsyncConnection, groups: Sequence[tuple[int, str, int]], *, now: datetime,
