@@ -393,7 +393,9 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
     limits = limits_in_docs_per_s(raw, traffic)
     report = {"raw_limits": raw, "per_document": traffic, "throughput": load, "latency": timing,
               "limits_in_docs_per_s": limits,
-              "slower_limit_over_pipeline": round(min(limits.values()) / load["docs_per_s"], 1)}
+              "slower_limit_over_pipeline": round(min(limits.values()) / load["docs_per_s"], 1),
+              "layout": args.layout,
+              "digest_quiet_s": args.digest_quiet if args.digest_quiet is not None else "default"}
     if args.raw_after:
         # The same limits once the system has stopped: how far the machine itself drifted during the run (the
         # ratio above stays against the limits measured first, as the run's own comparison).
@@ -402,9 +404,7 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
         report["raw_limits_after"] = after
         report["limits_in_docs_per_s_after"] = limits_after = limits_in_docs_per_s(after, traffic)
         report["slower_limit_after_over_pipeline"] = round(min(limits_after.values()) / load["docs_per_s"], 1)
-    return {**report,
-            "layout": args.layout,
-            "digest_quiet_s": args.digest_quiet if args.digest_quiet is not None else "default"}
+    return report
 
 
 def limits_in_docs_per_s(raw: dict, traffic: dict) -> dict[str, float]:
