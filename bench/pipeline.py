@@ -15,9 +15,9 @@ limits measured in the same run.
    the pipeline's own delay, not the backlog's) and measures, per notice, submission → registered (the
    submission row's update time) and submission → its webhook arriving: p50/p99.
 5. Ratios: the raw limits are turned into documents/s with the pipeline's own traffic per document (JetStream
-   messages over all streams, registry rows over all tables, counted after step 3). The raw limits are measured
-   again once the system has stopped (--no-raw-after to skip): the ratio stays against the first, and the second
-   shows how much the machine itself drifted during the run.
+   messages published to all streams, registry rows over all tables, counted once step 3's webhooks are in). The
+   raw limits are measured again once the system has stopped (--no-raw-after to skip): the ratio stays against the
+   first, and the second shows how much the machine itself drifted during the run.
 The report gives each process's CPU use during step 3 as a share of wall time (1.0 = one core busy).
 Prints a JSON report (and writes it to --report if given). --profile DIR records the child with py-spy
 (collapsed stacks; `pip install py-spy`) during step 3.
@@ -276,13 +276,16 @@ async def webhooks_settled(receiver: Receiver, numbers: set[str], quiet: float =
 
 
 async def traffic_per_document(nats_url: str, pool, documents: int) -> dict:
-    """JetStream messages (every stream, the originals bucket included) and registry rows, per document."""
+    """JetStream messages published (every stream, the originals bucket included) and registry rows, per document.
+
+    Messages are counted by each stream's last sequence (the streams are new): a work queue's messages leave the
+    stream once acknowledged, but were published and consumed all the same."""
     import nats
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
     messages = 0
     async for name in _stream_names(js):
-        messages += (await js.stream_info(name)).state.messages
+        messages += (await js.stream_info(name)).state.last_seq
     await nc.close()
     rows = {t: await pool.fetchval(f"SELECT count(*) FROM {t}") for t in REGISTRY_TABLES}
     return {"jetstream_messages": round(messages / documents, 2), "registry_rows": round(sum(rows.values()) / documents, 2),
@@ -378,12 +381,13 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
         for profiler in profilers:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(30)
-        traffic = await traffic_per_document(nats_url, pool, args.count)
         # Let the throughput phase's digests go out before the latency phase starts.
         started = time.monotonic()
         await webhooks_settled(receiver, {i.doc_number for i in items[:args.count]})
         load["webhooks_received"] = len(receiver.arrivals)
         load["webhooks_drained_s_after"] = round(time.monotonic() - started, 1)
+        # Counted once every event has gone through (the relay may still be publishing when step 3 ends).
+        traffic = await traffic_per_document(nats_url, pool, args.count)
         timing = (await latency(address, pool, items[args.count:], args.latency_rate, receiver, args.timeout)
                   if args.latency_docs else {})
     finally:
