@@ -172,8 +172,9 @@ outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=now),
 )
 
-# Events not yet published, filled by a trigger on outbox (migration 0003) and emptied by the relay.
-outbox_pending = Table(
-    "outbox_pending", metadata,
-    Column("seq", BigInteger, primary_key=True),
+# The relay's cursor (one row): every outbox event with seq <= published_seq is published (migration 0004).
+outbox_relay = Table(
+    "outbox_relay", metadata,
+    Column("id", SmallInteger, primary_key=True),
+    Column("published_seq", BigInteger, nullable=False),
 )

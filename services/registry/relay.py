@@ -1,8 +1,10 @@
-"""Outbox relay: publish the outbox events queued in outbox_pending to NATS (Nats-Msg-Id = event id), taking
-them off the queue.
+"""Outbox relay: publish the outbox's events in seq order to NATS (Nats-Msg-Id = event id), moving the cursor
+`outbox_relay.published_seq` past them in the transaction that publishes them.
 
-Safe with several replicas: each batch is claimed with FOR UPDATE SKIP LOCKED, and a crash between publish and
-commit republishes with the same Nats-Msg-Id, which JetStream's duplicate window drops.
+Writers append to the outbox under a lock held until commit, so seq order is commit order: a relay that follows
+seq never passes over an event that commits later. Safe with several replicas: the cursor row is taken with
+FOR UPDATE SKIP LOCKED, so one relay publishes at a time and the others wait for their next pass; a crash between
+publish and commit republishes with the same Nats-Msg-Id, which JetStream's duplicate window drops.
 """
 from __future__ import annotations
 
@@ -21,28 +23,30 @@ from services.runtime.shutdown import pause
 
 log = logging.getLogger("duban.registry.relay")
 
-BATCH = 200
-# Seconds between counts of the queue for the lag gauge: a count reads the whole queue, dead rows and all.
+# Events per transaction: one relay publishes at a time, so a batch must keep up with every writer's events.
+BATCH = 1000
+# Seconds between counts of the unpublished events for the lag gauge.
 LAG_EVERY = 5.0
 PUBLISH_TIMEOUT = 5.0  # seconds for the batch's acks (nats-py's own request timeout)
 
 
 async def publish_batch(engine: AsyncEngine, publisher: BatchPublisher, batch: int = BATCH) -> int:
-    """Publish one batch of the oldest unpublished events; returns how many were published."""
+    """Publish the next batch of unpublished events; returns how many were published (0 as well when another
+    relay holds the cursor)."""
     async with engine.begin() as conn:
-        # Taken off the queue in the transaction that publishes them: if publishing fails, the rollback puts
-        # them back; another relay skips them meanwhile.
+        published_seq = await conn.scalar(text("SELECT published_seq FROM outbox_relay FOR UPDATE SKIP LOCKED"))
+        if published_seq is None:
+            return 0
         rows = (await conn.execute(text(
-            # (ARRAY(…): the seqs are looked up by index; a join to the CTE could be planned as a scan of outbox)
-            "WITH claimed AS (DELETE FROM outbox_pending WHERE seq = ANY(ARRAY(SELECT seq FROM outbox_pending "
-            "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED)) RETURNING seq) "
-            "SELECT o.id, o.subject, o.payload::text, o.traceparent FROM outbox o "
-            "WHERE o.seq = ANY(ARRAY(SELECT seq FROM claimed)) ORDER BY o.seq"), {"n": batch})).all()
+            "SELECT seq, id, subject, payload::text, traceparent FROM outbox WHERE seq > :after ORDER BY seq "
+            "LIMIT :n"), {"after": published_seq, "n": batch})).all()
         if not rows:
             return 0
-        # Acks in flight together: one round trip per batch instead of per event.
+        # Acks in flight together: one round trip per batch instead of per event. If publishing fails, the
+        # rollback leaves the cursor where it was.
         await publisher.publish([(subject, payload.encode(), _headers(event_id, traceparent))
-                                 for event_id, subject, payload, traceparent in rows], PUBLISH_TIMEOUT)
+                                 for _, event_id, subject, payload, traceparent in rows], PUBLISH_TIMEOUT)
+        await conn.execute(text("UPDATE outbox_relay SET published_seq = :seq"), {"seq": rows[-1].seq})
     return len(rows)
 
 
@@ -55,7 +59,8 @@ def _headers(event_id: str, traceparent: str | None) -> dict[str, str]:
 
 async def outbox_lag(engine: AsyncEngine) -> int:
     async with autocommit(engine).connect() as conn:
-        return await conn.scalar(text("SELECT count(*) FROM outbox_pending"))
+        return await conn.scalar(text(
+            "SELECT count(*) FROM outbox WHERE seq > (SELECT published_seq FROM outbox_relay)"))
 
 
 async def run_relay(engine: AsyncEngine, nc: Client, stop: asyncio.Event, wake: asyncio.Event,

@@ -1,5 +1,6 @@
 """The outbox relay against real NATS and PostgreSQL: a batch is published with each event's id as Nats-Msg-Id
-and marked published; a batch that JetStream does not acknowledge stays unpublished, for the next pass."""
+and the cursor moves past it; a batch that JetStream does not acknowledge stays unpublished, for the next pass;
+relays running together publish each event once."""
 from __future__ import annotations
 
 import asyncio
@@ -32,7 +33,8 @@ async def _add(engine, event_id: str, subject: str) -> None:
 
 async def _unpublished(engine) -> list[str]:
     async with engine.connect() as conn:
-        return list((await conn.scalars(text("SELECT id FROM outbox JOIN outbox_pending USING (seq) ORDER BY seq"))))
+        return list((await conn.scalars(text(
+            "SELECT id FROM outbox WHERE seq > (SELECT published_seq FROM outbox_relay) ORDER BY seq"))))
 
 
 async def test_a_batch_is_published_with_event_ids_and_marked(engine, nc):
@@ -80,4 +82,26 @@ async def test_the_lag_gauge_counts_what_waits(engine, nc):
         await asyncio.wait_for(relay, 5)
         async with engine.begin() as conn:
             await conn.execute(text("DELETE FROM outbox WHERE id = 'relay-test-5'"))
-            await conn.execute(text("DELETE FROM outbox_pending"))
+
+
+async def test_relays_running_together_publish_each_event_once_in_order(engine, nc):
+    subject = "duban.registry.deadline.added"
+    ids = [f"relay-test-together-{i}" for i in range(7)]
+    for event_id in ids:
+        await _add(engine, event_id, subject)
+    sub = await nc.jetstream().subscribe(subject, ordered_consumer=True, deliver_policy=nats.js.api.DeliverPolicy.NEW)
+    publishers = [BatchPublisher(nc), BatchPublisher(nc)]
+
+    async def drain(publisher) -> int:
+        published = 0
+        while await _unpublished(engine):
+            published += await publish_batch(engine, publisher, batch=2)
+        return published
+
+    counts = await asyncio.gather(*(drain(p) for p in publishers))
+    assert sum(counts) == len(ids)
+    received = [await sub.next_msg(timeout=10) for _ in ids]
+    assert [m.headers["Nats-Msg-Id"] for m in received] == ids
+    with pytest.raises(nats.errors.TimeoutError):
+        await sub.next_msg(timeout=0.5)
+    await sub.unsubscribe()
