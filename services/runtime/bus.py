@@ -252,16 +252,18 @@ async def run_pull_consumer(js: JetStreamContext, *, stream: str, durable: str, 
                 continue
             # Messages of the batch not handled yet are kept ours (in_progress) however long the others or a
             # dependency outage take: a redelivery would cost one of their attempts.
-            held = list(msgs)
+            # (Keyed by identity: messages are dataclasses, and their field-by-field == made finding one in a
+            # list of a batch's messages cost a comparison of payloads per message ahead of it.)
+            held = {id(msg): msg for msg in msgs}
             heartbeat = asyncio.create_task(_hold(held, ack_wait / 3))
             if batch_handler is not None and len(msgs) > 1:
                 for msg in await _handle_batch(msgs, batch_handler, stage):
-                    held.remove(msg)
-                msgs = [msg for msg in msgs if msg in held]
+                    del held[id(msg)]
+                msgs = [msg for msg in msgs if id(msg) in held]
             async def settle(msg) -> None:
                 while not await _handle_one(js, msg, handler, stage, max_deliver) and not stop.is_set():
                     await pause(stop, UNAVAILABLE_RETRY_SECONDS)  # a dependency is down
-                held.remove(msg)
+                del held[id(msg)]
             try:
                 await asyncio.gather(*(settle(msg) for msg in msgs))
             finally:
@@ -288,10 +290,10 @@ async def _handle_batch(msgs: list, batch_handler: BatchHandler, stage: str) -> 
     return handled
 
 
-async def _hold(msgs: list, every: float) -> None:
+async def _hold(msgs: dict, every: float) -> None:
     while True:
         await asyncio.sleep(every)
-        for msg in list(msgs):
+        for msg in list(msgs.values()):
             await _quietly(msg.in_progress())
 
 
