@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.runtime import bus
 from services.runtime.auth import server_credentials, server_interceptors
+from services.runtime.collector import tuned_collector
 from services.runtime.config import Settings
 from services.runtime.db import database_probe, make_engine
 from services.runtime.guard import RequestGuardInterceptor
@@ -116,7 +117,8 @@ async def run(components: list[Component], settings: Settings, *, grpc_port: int
     if ready is not None:
         ready.set()
 
-    await stop.wait()
+    with tuned_collector():
+        await stop.wait()
     log.info("stopping: NOT_SERVING, draining")
     if serve_grpc:
         await health.drain()
