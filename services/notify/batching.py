@@ -15,14 +15,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notify import subscriptions
 from services.notify.deliveries import Outgoing, record_many, wants
 from services.notify.digest import (EVENT_TYPE, DeadlineInfo, DigestItem, DocumentInfo, TargetInfo, build_digest,
                                     digest_data)
-from services.runtime.db import autocommit
+from services.runtime.db import autocommit, sql
 from services.runtime.metrics import DIGESTS_GIVEN_UP
 from services.runtime.unavailable import is_unavailable
 
@@ -46,11 +45,11 @@ async def clause_facts(conn: AsyncConnection, clauses: Iterable[tuple[str, str]]
               "ON c.document_id = w.doc AND c.path = w.path")
     params = {"docs": documents, "paths": paths}
     deadlines, targets = defaultdict(list), defaultdict(list)
-    for d in await conn.execute(text("SELECT c.document_id, c.path, x.text, x.date, x.kind "
+    for d in await conn.execute(sql("SELECT c.document_id, c.path, x.text, x.date, x.kind "
                                      + source.format(t="deadlines") + " WHERE x.status = 'open' ORDER BY x.id"),
                                 params):
         deadlines[d.document_id, d.path].append(DeadlineInfo(d.text, d.date.isoformat() if d.date else None, d.kind))
-    for t in await conn.execute(text("SELECT c.document_id, c.path, x.text, x.value, x.unit, x.op "
+    for t in await conn.execute(sql("SELECT c.document_id, c.path, x.text, x.value, x.unit, x.op "
                                      + source.format(t="targets") + " ORDER BY x.id"), params):
         targets[t.document_id, t.path].append(TargetInfo(t.text, t.value, t.unit, t.op))
     return {clause: (tuple(deadlines[clause]), tuple(targets[clause])) for clause in zip(documents, paths)}
@@ -78,7 +77,7 @@ async def record_assignments(conn: AsyncConnection, events: Sequence[dict], now:
     concerned = [(e, subs) for e, subs in concerned if subs]
     if not concerned:
         return 0
-    void = set((await conn.execute(text(
+    void = set((await conn.execute(sql(
         "SELECT id FROM documents WHERE id = ANY(:ids) AND status <> 'in_force'"),
         {"ids": list({e["document"]["id"] for e, _ in concerned})})).scalars())
     concerned = [(e, subs) for e, subs in concerned if e["document"]["id"] not in void]
@@ -93,7 +92,7 @@ async def record_assignments(conn: AsyncConnection, events: Sequence[dict], now:
         stored = orjson.dumps({**item.to_json(), "document": document}).decode()
         rows += [(s.id, event["id"], document["id"], document.get("version") or 0, stored) for s in subs]
     subscription_ids, event_ids, document_ids, versions, items = map(list, zip(*rows))
-    result = await conn.execute(text(
+    result = await conn.execute(sql(
         "INSERT INTO notify_digest_items (subscription_id, event_id, document_id, document_version, item, "
         "received_at) SELECT sub, event, doc, version, CAST(item AS jsonb), :now FROM unnest(CAST(:subs AS bigint[]), "
         "CAST(:events AS text[]), CAST(:docs AS text[]), CAST(:versions AS integer[]), CAST(:items AS text[])) "
@@ -111,7 +110,7 @@ async def flush_ready(engine: AsyncEngine, now: datetime, quiet: timedelta, web_
     made one by one, so a digest that cannot be made holds up only itself; it is tried again later, a few times
     (`_set_back`)."""
     async with autocommit(engine).connect() as conn:
-        groups = (await conn.execute(text(
+        groups = (await conn.execute(sql(
             "SELECT subscription_id, document_id, document_version FROM notify_digest_items "
             "WHERE flushed_at IS NULL GROUP BY 1, 2, 3 HAVING max(received_at) <= :cutoff LIMIT :n"),
             {"cutoff": now - quiet, "n": FLUSH_GROUPS})).all()
@@ -144,7 +143,7 @@ async def _set_back(engine: AsyncEngine, group: tuple[int, str, int], now: datet
     taking a place in every pass. An outage never gets here: the items wait for the database."""
     subscription_id, document_id, version = group
     async with engine.begin() as conn:
-        attempts = max((await conn.execute(text(
+        attempts = max((await conn.execute(sql(
             "UPDATE notify_digest_items SET attempts = attempts + 1, last_error = :error, "
             "received_at = CAST(:now AS timestamptz) + make_interval(secs => CAST(:quiet AS double precision) "
             "* 2 ^ (attempts + 1)), flushed_at = CASE WHEN attempts + 1 >= :limit THEN CAST(:now AS timestamptz) END "
@@ -166,7 +165,7 @@ async def _flush_groups(conn: AsyncConnection, groups: Sequence[tuple[int, str, 
     per group and mark its items flushed; returns the deliveries recorded. Items another replica holds are
     skipped: it makes their digest."""
     subscription_ids, document_ids, versions = map(list, zip(*groups))
-    rows = (await conn.execute(text(
+    rows = (await conn.execute(sql(
         "SELECT i.subscription_id, i.document_id, i.document_version, i.event_id, i.item FROM notify_digest_items i "
         "JOIN unnest(CAST(:subs AS bigint[]), CAST(:docs AS text[]), CAST(:versions AS integer[])) AS g(sub, doc, "
         "version) ON i.subscription_id = g.sub AND i.document_id = g.doc AND i.document_version = g.version "
@@ -195,7 +194,7 @@ async def _flush_groups(conn: AsyncConnection, groups: Sequence[tuple[int, str, 
     ids = await record_many(conn, outgoing, now)
     if flushed:
         flushed_subs, flushed_events = map(list, zip(*flushed))
-        await conn.execute(text(
+        await conn.execute(sql(
             "UPDATE notify_digest_items i SET flushed_at = :now, last_error = NULL FROM unnest(CAST(:subs AS bigint[]), "
             "CAST(:events AS text[])) AS f(sub, event) WHERE i.subscription_id = f.sub AND i.event_id = f.event"),
             {"now": now, "subs": flushed_subs, "events": flushed_events})

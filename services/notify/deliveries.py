@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notify.clock import Clock
 from services.notify.subscriptions import Subscription, get_subscriptions
-from services.runtime.db import autocommit
+from services.runtime.db import autocommit, sql
 from services.runtime.metrics import DELIVERIES
 from services.runtime.shutdown import pause
 
@@ -90,7 +89,7 @@ async def record_many(conn: AsyncConnection, outgoing: Sequence[Outgoing], now: 
     if not rows:
         return []
     ids, keys, subscription_ids, channels, event_types, payloads = map(list, zip(*rows))
-    inserted = set((await conn.execute(text(
+    inserted = set((await conn.execute(sql(
         "INSERT INTO notify_deliveries (id, dedupe_key, subscription_id, channel, event_type, payload, "
         "next_attempt_at, created_at) SELECT id, key, sub, channel, type, CAST(payload AS jsonb), :now, :now "
         "FROM unnest(CAST(:ids AS text[]), CAST(:keys AS text[]), CAST(:subs AS bigint[]), CAST(:channels AS text[]), "
@@ -128,7 +127,7 @@ class Sender(Protocol):
 async def claim_due(engine: AsyncEngine, now: datetime, limit: int, lease: timedelta = LEASE
                     ) -> list[ClaimedDelivery]:
     async with engine.begin() as conn:
-        rows = (await conn.execute(text(
+        rows = (await conn.execute(sql(
             "WITH due AS (SELECT id FROM notify_deliveries WHERE status = 'pending' AND next_attempt_at <= :now "
             "ORDER BY next_attempt_at LIMIT :n FOR UPDATE SKIP LOCKED) "
             "UPDATE notify_deliveries d SET attempts = d.attempts + 1, next_attempt_at = :lease FROM due "
@@ -151,11 +150,11 @@ async def finish(engine: AsyncEngine, outcomes: Sequence[tuple[ClaimedDelivery, 
     rows = [_outcome_row(d, r, now, schedule, rng) for d, r in outcomes]
     gone = [{"id": d.subscription_id, "why": r.error, "now": now} for d, r in outcomes if r.disable_webhook]
     async with engine.begin() as conn:
-        await conn.execute(text(
+        await conn.execute(sql(
             "UPDATE notify_deliveries SET status = :status, last_error = :error, last_status_code = :code, "
             "next_attempt_at = :next, delivered_at = :delivered WHERE id = :id"), rows)
         if gone:
-            await conn.execute(text(
+            await conn.execute(sql(
                 "UPDATE notify_subscriptions SET webhook_disabled_reason = :why, updated_at = :now WHERE id = :id"),
                 gone)
     for (delivery, result), row in zip(outcomes, rows):

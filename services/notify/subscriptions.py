@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notify.signing import check_secret, new_secret
 from services.registry.units import UnitDirectory
+from services.runtime.db import sql
 
 DEFAULT_REMINDER_OFFSETS = (30, 7, 3, 1, 0, -1)  # days before; 0 the day itself, -1 the day after (overdue)
 ROTATION_GRACE = timedelta(hours=24)  # the old secret keeps signing this long after a new one is set
@@ -116,7 +116,7 @@ async def create(conn: AsyncConnection, spec: SubscriptionSpec, directory: UnitD
               "event_types": list(dict.fromkeys(spec.event_types)),
               "reminder_offsets": sorted(set(spec.reminder_offsets or DEFAULT_REMINDER_OFFSETS), reverse=True),
               "now": now}
-    row = (await conn.execute(text(
+    row = (await conn.execute(sql(
         "INSERT INTO notify_subscriptions (unit, canonical_unit, match_keys, webhook_url, secret, email, "
         "event_types, reminder_offsets, created_at, updated_at) VALUES (:unit, :canonical_unit, :match_keys, "
         f":webhook_url, :secret, :email, :event_types, :reminder_offsets, :now, :now) RETURNING {_COLUMNS}"),
@@ -125,13 +125,13 @@ async def create(conn: AsyncConnection, spec: SubscriptionSpec, directory: UnitD
 
 
 async def get(conn: AsyncConnection, subscription_id: int) -> Subscription | None:
-    row = (await conn.execute(text(f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id = :id"),
+    row = (await conn.execute(sql(f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id = :id"),
                               {"id": subscription_id})).first()
     return None if row is None else _from_row(row)
 
 
 async def get_subscriptions(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, Subscription]:
-    rows = (await conn.execute(text(f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id = ANY(:ids)"),
+    rows = (await conn.execute(sql(f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id = ANY(:ids)"),
                                {"ids": list(ids)})).all()
     return {r.id: _from_row(r) for r in rows}
 
@@ -139,7 +139,7 @@ async def get_subscriptions(conn: AsyncConnection, ids: Iterable[int]) -> dict[i
 async def list_page(conn: AsyncConnection, *, unit_key: str | None, after_id: int, limit: int
                     ) -> list[Subscription]:
     """Subscriptions with id > after_id, oldest first; only those of `unit_key` when given."""
-    rows = (await conn.execute(text(
+    rows = (await conn.execute(sql(
         f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id > :after "
         "AND (CAST(:key AS text) IS NULL OR match_keys[1] = :key) ORDER BY id LIMIT :n"),
         {"after": after_id, "key": unit_key, "n": limit})).all()
@@ -148,7 +148,7 @@ async def list_page(conn: AsyncConnection, *, unit_key: str | None, after_id: in
 
 async def matching(conn: AsyncConnection, unit_keys: Sequence[str]) -> list[Subscription]:
     """Every subscription concerned by a responsibility stored under any of `unit_keys`."""
-    rows = (await conn.execute(text(
+    rows = (await conn.execute(sql(
         f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE match_keys && CAST(:keys AS text[]) ORDER BY id"),
         {"keys": list(unit_keys)})).all()
     return [_from_row(r) for r in rows]
@@ -170,7 +170,7 @@ async def update(conn: AsyncConnection, subscription_id: int, spec: Subscription
     if unknown or not mask:
         raise InvalidSubscription(f"update_mask must name some of {', '.join(FIELDS)}; got {sorted(unknown)}")
     validate(spec, mask)
-    current = (await conn.execute(text(f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id = :id FOR UPDATE"),
+    current = (await conn.execute(sql(f"SELECT {_COLUMNS} FROM notify_subscriptions WHERE id = :id FOR UPDATE"),
                                   {"id": subscription_id})).first()
     if current is None:
         return None
@@ -198,22 +198,22 @@ async def update(conn: AsyncConnection, subscription_id: int, spec: Subscription
     if not (values.get("webhook_url", old.webhook_url) or values.get("email", old.email)):
         raise InvalidSubscription("a subscription needs a webhook_url, an email, or both")
     assignments = ", ".join(f"{name} = :{name}" for name in values)
-    row = (await conn.execute(text(
+    row = (await conn.execute(sql(
         f"UPDATE notify_subscriptions SET {assignments}, updated_at = :now WHERE id = :id RETURNING {_COLUMNS}"),
         {**values, "now": now, "id": subscription_id})).one()
     return replace(_from_row(row), new_secret_issued=rotated)
 
 
 async def delete(conn: AsyncConnection, subscription_id: int) -> bool:
-    result = await conn.execute(text("DELETE FROM notify_subscriptions WHERE id = :id"), {"id": subscription_id})
+    result = await conn.execute(sql("DELETE FROM notify_subscriptions WHERE id = :id"), {"id": subscription_id})
     return result.rowcount > 0
 
 
 async def refresh_match_keys(conn: AsyncConnection, directory: UnitDirectory) -> int:
     """Recompute every subscription's unit keys from the (possibly updated) unit directory."""
-    rows = (await conn.execute(text("SELECT id, unit FROM notify_subscriptions"))).all()
+    rows = (await conn.execute(sql("SELECT id, unit FROM notify_subscriptions"))).all()
     for row in rows:
-        await conn.execute(text(
+        await conn.execute(sql(
             "UPDATE notify_subscriptions SET canonical_unit = :canonical_unit, match_keys = :match_keys "
             "WHERE id = :id"), {**_unit_columns(row.unit, directory), "id": row.id})
     return len(rows)

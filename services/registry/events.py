@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.runtime.db import sql
 from services.runtime.tracing import inject_headers
 
 PREFIX = "duban.registry"
@@ -155,7 +155,7 @@ async def write_outbox(conn: AsyncConnection, events: list[Event],
         return
     # Writers append to the outbox one at a time until commit, so seq order is commit order and a reader
     # following seq (WatchEvents) never passes over an event that commits later with a smaller seq.
-    await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
+    await conn.execute(sql("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
     if traceparents is None:
         traceparents = [inject_headers({}).get("traceparent")] * len(events)  # the document being registered
     raw = await conn.get_raw_connection()

@@ -13,11 +13,10 @@ import logging
 import time
 
 from nats.aio.client import Client
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.runtime.bus import BatchPublisher
-from services.runtime.db import autocommit
+from services.runtime.db import autocommit, sql
 from services.runtime.metrics import OUTBOX_LAG
 from services.runtime.shutdown import pause
 
@@ -34,10 +33,10 @@ async def publish_batch(engine: AsyncEngine, publisher: BatchPublisher, batch: i
     """Publish the next batch of unpublished events; returns how many were published (0 as well when another
     relay holds the cursor)."""
     async with engine.begin() as conn:
-        published_seq = await conn.scalar(text("SELECT published_seq FROM outbox_relay FOR UPDATE SKIP LOCKED"))
+        published_seq = await conn.scalar(sql("SELECT published_seq FROM outbox_relay FOR UPDATE SKIP LOCKED"))
         if published_seq is None:
             return 0
-        rows = (await conn.execute(text(
+        rows = (await conn.execute(sql(
             "SELECT seq, id, subject, payload::text, traceparent FROM outbox WHERE seq > :after ORDER BY seq "
             "LIMIT :n"), {"after": published_seq, "n": batch})).all()
         if not rows:
@@ -46,7 +45,7 @@ async def publish_batch(engine: AsyncEngine, publisher: BatchPublisher, batch: i
         # rollback leaves the cursor where it was.
         await publisher.publish([(subject, payload.encode(), _headers(event_id, traceparent))
                                  for _, event_id, subject, payload, traceparent in rows], PUBLISH_TIMEOUT)
-        await conn.execute(text("UPDATE outbox_relay SET published_seq = :seq"), {"seq": rows[-1].seq})
+        await conn.execute(sql("UPDATE outbox_relay SET published_seq = :seq"), {"seq": rows[-1].seq})
     return len(rows)
 
 
@@ -59,7 +58,7 @@ def _headers(event_id: str, traceparent: str | None) -> dict[str, str]:
 
 async def outbox_lag(engine: AsyncEngine) -> int:
     async with autocommit(engine).connect() as conn:
-        return await conn.scalar(text(
+        return await conn.scalar(sql(
             "SELECT count(*) FROM outbox WHERE seq > (SELECT published_seq FROM outbox_relay)"))
 
 

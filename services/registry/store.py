@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry import events, submissions
 from services.registry.events import DeadlineFact, DocumentRef, ResponsibilityFact
 from services.registry.units import UnitDirectory
 from services.runtime.calendar import local_day
+from services.runtime.db import sql
 from services.runtime.tracing import inject_headers
 
 log = logging.getLogger("duban.registry.store")
@@ -209,7 +209,7 @@ def _place(document, index: int, file: ExtractedFile) -> _Placed:
 
 
 async def _current_documents(conn: AsyncConnection, ids: list[str]) -> dict[str, tuple]:
-    rows = await conn.execute(text("SELECT id, version, extractor_version, status FROM documents WHERE id = ANY(:ids)"),
+    rows = await conn.execute(sql("SELECT id, version, extractor_version, status FROM documents WHERE id = ANY(:ids)"),
                               {"ids": list(set(ids))})
     return {row[0]: row for row in rows}
 
@@ -231,7 +231,7 @@ async def lock_document_numbers(conn: AsyncConnection, documents: list, document
             if isinstance(relation, dict) and relation.get("doc_number"):
                 keys.add(f"doc_number:{relation['doc_number']}")
     if keys:  # unnest yields the array in order, and each row's lock is taken before the next row's
-        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(CAST(:keys AS text[])) AS k"),
+        await conn.execute(sql("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(CAST(:keys AS text[])) AS k"),
                            {"keys": sorted(keys)})
 
 
@@ -258,8 +258,8 @@ async def _store_new_documents(conn: AsyncConnection, directory: UnitDirectory, 
         ref = DocumentRef(p.document_id, p.doc_number, p.document.get("title"), 1)
         outbox = events.diff_events(ref, ({}, {}), (rows.responsibility_facts, rows.deadline_facts))
         p.result = (StoredDocument(p.document_id, p.doc_number, 1, True, len(outbox)), outbox)
-    await conn.execute(text(INSERT_DOCUMENT), documents)
-    await conn.execute(text(INSERT_VERSION), versions)
+    await conn.execute(sql(INSERT_DOCUMENT), documents)
+    await conn.execute(sql(INSERT_VERSION), versions)
     for table, columns in (("clauses", CLAUSE_COLUMNS), ("responsibilities", RESPONSIBILITY_COLUMNS),
                            ("deadlines", DEADLINE_COLUMNS), ("targets", TARGET_COLUMNS)):
         await copy_rows(conn, table, columns, tables[table])
@@ -271,7 +271,7 @@ async def _statuses_from_earlier_relations(conn: AsyncConnection, doc_numbers: l
     taken effect: {doc_number: (status, repealed by)} for those."""
     if not doc_numbers:
         return {}
-    rows = await conn.execute(text(
+    rows = await conn.execute(sql(
         "SELECT DISTINCT ON (r.target_doc_number) r.target_doc_number, r.type, d.doc_number "
         "FROM relations r JOIN documents d ON d.id = r.document_id "
         "WHERE r.target_doc_number = ANY(:numbers) AND r.type IN ('repeals', 'expires') "
@@ -324,10 +324,10 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, p: _P
     (store_extractions). It reads its current row again: an earlier document of the batch may have written it."""
     document, document_id, doc_number = p.document, p.document_id, p.doc_number
     extractor_version = p.file.extractor_version
-    current = (await conn.execute(text(
+    current = (await conn.execute(sql(
         "SELECT version, extractor_version, status FROM documents WHERE id = :id"), {"id": document_id})).one_or_none()
     if current is not None:
-        seen = await conn.scalar(text(
+        seen = await conn.scalar(sql(
             "SELECT 1 FROM document_versions WHERE document_id = :id AND content_hash = :h AND extractor_version = :v"),
             {"id": document_id, "h": p.digest, "v": extractor_version})
         if seen or version_key(extractor_version) < version_key(current.extractor_version):
@@ -344,11 +344,11 @@ async def _store_document(conn: AsyncConnection, directory: UnitDirectory, p: _P
     previous = await _current_facts(conn, document_id) if current is not None else ({}, {})
 
     params = _document_params(p, expiry, status, changed_by, version, len(rows.clauses))
-    await conn.execute(text(INSERT_DOCUMENT), params)
-    await conn.execute(text(INSERT_VERSION), {**params, "payload": orjson.dumps(document).decode()})
+    await conn.execute(sql(INSERT_DOCUMENT), params)
+    await conn.execute(sql(INSERT_VERSION), {**params, "payload": orjson.dumps(document).decode()})
     if current is not None:
         for table in ("clauses", "responsibilities", "deadlines", "targets", "relations"):
-            await conn.execute(text(f"DELETE FROM {table} WHERE document_id = :id"), {"id": document_id})
+            await conn.execute(sql(f"DELETE FROM {table} WHERE document_id = :id"), {"id": document_id})
     await copy_rows(conn, "clauses", CLAUSE_COLUMNS, rows.clauses)
     await copy_rows(conn, "responsibilities", RESPONSIBILITY_COLUMNS, rows.responsibilities)
     await copy_rows(conn, "deadlines", DEADLINE_COLUMNS, rows.deadlines)
@@ -370,13 +370,13 @@ async def copy_rows(conn: AsyncConnection, table: str, columns: tuple[str, ...],
 
 async def _current_facts(conn: AsyncConnection, document_id: str):
     """The stored version's responsibility and deadline facts, keyed as build_rows keys them."""
-    resp = await conn.execute(text(
+    resp = await conn.execute(sql(
         "SELECT c.path, c.text, r.unit_name, r.canonical_unit, r.unit_key, r.role, r.due_date FROM responsibilities r "
         "JOIN clauses c ON c.document_id = r.document_id AND c.ord = r.clause_ord WHERE r.document_id = :id"),
         {"id": document_id})
     responsibilities = {(p, key, role): ResponsibilityFact(p, t, name, canonical, key, ROLE_NAMES[role], due)
                         for p, t, name, canonical, key, role, due in resp}
-    dl = await conn.execute(text(
+    dl = await conn.execute(sql(
         "SELECT c.path, c.text, d.text, d.date, d.kind, d.status, "
         "ARRAY(SELECT DISTINCT r.unit_key FROM responsibilities r "
         "      WHERE r.document_id = d.document_id AND r.clause_ord = d.clause_ord) FROM deadlines d "
@@ -402,7 +402,7 @@ async def apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: li
             log.info("repeal takes effect later", extra={"document": ref.doc_number, "target": target_number,
                                                          "effective_date": effective.isoformat()})
             continue
-        target = (await conn.execute(text(
+        target = (await conn.execute(sql(
             "UPDATE documents SET status = :s, status_changed_by = :by, updated_at = now() "
             "WHERE doc_number = :n AND status = 'in_force' RETURNING id, doc_number, title, version"),
             {"s": new_status, "by": ref.doc_number, "n": target_number})).one_or_none()
@@ -416,9 +416,9 @@ async def apply_relations(conn: AsyncConnection, ref: DocumentRef, relations: li
 async def cancel_open_work(conn: AsyncConnection, document_id: str) -> int:
     """A document no longer in force: its open deadlines and its responsibilities cancelled (so reminders stop);
     returns how many deadlines were open."""
-    cancelled = (await conn.execute(text(
+    cancelled = (await conn.execute(sql(
         "UPDATE deadlines SET status = 'cancelled' WHERE document_id = :id AND status = 'open'"),
         {"id": document_id})).rowcount
-    await conn.execute(text("UPDATE responsibilities SET status = 'cancelled' WHERE document_id = :id"),
+    await conn.execute(sql("UPDATE responsibilities SET status = 'cancelled' WHERE document_id = :id"),
                        {"id": document_id})
     return cancelled

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.runtime.db import autocommit
+from services.runtime.db import autocommit, sql
 
 STATES = ("received", "extracted", "registered", "failed")
 
@@ -47,7 +46,7 @@ async def record_received(pool: asyncpg.Pool, *, doc_id: str, filename: str, med
 async def mark_failed(engine: AsyncEngine, doc_id: str, reason: str) -> None:
     """Mark a submission failed with the reason; creates the row if ingest never recorded it (replays)."""
     async with autocommit(engine).connect() as conn:
-        await conn.execute(text(
+        await conn.execute(sql(
             "INSERT INTO submissions (doc_id, filename, size, state, reason) VALUES (:doc_id, '', 0, 'failed', :r) "
             "ON CONFLICT (doc_id) DO UPDATE SET state = 'failed', reason = :r, updated_at = now()"),
             {"doc_id": doc_id, "r": reason})
@@ -66,7 +65,7 @@ async def mark_registered(conn: AsyncConnection, registered: list[Registered]) -
     statement for all)."""
     if not registered:
         return
-    await conn.execute(text(
+    await conn.execute(sql(
         "INSERT INTO submissions (doc_id, filename, size, state, doc_numbers, extractor_version) "
         "VALUES (:doc_id, :f, 0, 'registered', :n, :v) "
         "ON CONFLICT (doc_id) DO UPDATE SET state = 'registered', reason = NULL, doc_numbers = :n, "
@@ -77,7 +76,7 @@ async def mark_registered(conn: AsyncConnection, registered: list[Registered]) -
 
 async def get_status(engine: AsyncEngine, doc_id: str) -> SubmissionStatus | None:
     async with autocommit(engine).connect() as conn:
-        row = (await conn.execute(text(
+        row = (await conn.execute(sql(
             "SELECT doc_id, filename, media_type, size, state, reason, doc_numbers, received_at, updated_at "
             "FROM submissions WHERE doc_id = :doc_id"), {"doc_id": doc_id})).one_or_none()
     return None if row is None else SubmissionStatus(*row)
@@ -89,5 +88,5 @@ async def list_submissions(engine: AsyncEngine, doc_ids: list[str] | None = None
              "FROM submissions" + (" WHERE doc_id = ANY(:ids)" if doc_ids is not None else "")
              + " ORDER BY received_at, doc_id")
     async with autocommit(engine).connect() as conn:
-        rows = (await conn.execute(text(query), {"ids": doc_ids} if doc_ids is not None else {})).all()
+        rows = (await conn.execute(sql(query), {"ids": doc_ids} if doc_ids is not None else {})).all()
     return [SubmissionStatus(*row) for row in rows]
