@@ -50,6 +50,10 @@ async def test_extracted_event_is_registered_and_served(system, engine):
 
 async def test_relay_publishes_outbox_events_with_event_id(system, nats_url):
     js, _ = system
+    doc_id = "a4" * 32  # a document of its own: the test runs alone as well (pytest -k)
+    event = {"doc_id": doc_id, "extractor_version": "1.0.0", "source_file": "plan.txt",
+             "documents": [work_plan("衢政办发〔2024〕24号")], "warnings": [], "failure": None}
+    await bus.publish_json(js, bus.SUBJECT_EXTRACTED, event, msg_id=f"{doc_id}:1.0.0")
     sub = await js.subscribe("duban.registry.responsibility.assigned", ordered_consumer=True)
     msg = await sub.next_msg(timeout=10)
     payload = json.loads(msg.data)
