@@ -350,8 +350,11 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
 async def bench(args, nats_url: str, database_url: str, work: Path, server_pids: dict[str, int]) -> dict:
     import asyncpg
 
-    raw = await measure_raw_limits(nats_url, database_url, messages=args.raw_messages, size=args.raw_size,
-                                   rows=args.raw_rows, repeats=args.raw_repeats)
+    async def raw_limits() -> dict:  # before the run, and again after it (--raw-after)
+        return await measure_raw_limits(nats_url, database_url, messages=args.raw_messages, size=args.raw_size,
+                                        rows=args.raw_rows, repeats=args.raw_repeats)
+
+    raw = await raw_limits()
     units = printed_unit_names()
     items = [notice(i, args.seed, units) for i in range(args.count + args.latency_docs)]
     children = start_system(work, args.layout, nats_url, database_url, args.digest_quiet)
@@ -394,20 +397,20 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
         await pool.close()
         await runner.cleanup()
         stop_system(children)
+    def slower_over_pipeline(limits: dict[str, float]) -> float:
+        return round(min(limits.values()) / load["docs_per_s"], 1)
+
     limits = limits_in_docs_per_s(raw, traffic)
     report = {"raw_limits": raw, "per_document": traffic, "throughput": load, "latency": timing,
-              "limits_in_docs_per_s": limits,
-              "slower_limit_over_pipeline": round(min(limits.values()) / load["docs_per_s"], 1),
+              "limits_in_docs_per_s": limits, "slower_limit_over_pipeline": slower_over_pipeline(limits),
               "layout": args.layout,
               "digest_quiet_s": args.digest_quiet if args.digest_quiet is not None else "default"}
     if args.raw_after:
         # The same limits once the system has stopped: how far the machine itself drifted during the run (the
         # ratio above stays against the limits measured first, as the run's own comparison).
-        after = await measure_raw_limits(nats_url, database_url, messages=args.raw_messages, size=args.raw_size,
-                                         rows=args.raw_rows, repeats=args.raw_repeats)
-        report["raw_limits_after"] = after
+        report["raw_limits_after"] = after = await raw_limits()
         report["limits_in_docs_per_s_after"] = limits_after = limits_in_docs_per_s(after, traffic)
-        report["slower_limit_after_over_pipeline"] = round(min(limits_after.values()) / load["docs_per_s"], 1)
+        report["slower_limit_after_over_pipeline"] = slower_over_pipeline(limits_after)
     return report
 
 
