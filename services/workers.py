@@ -77,9 +77,13 @@ def run_worker(parent_pid: int) -> int:
     """The worker process itself (`duban workers`)."""
     from services.cli import _components
     from services.runtime.app import run
+    from services.runtime.children import stop_resource_tracker
     from services.runtime.config import Settings
     from services.runtime.embedded import die_with_parent
 
     die_with_parent(parent_pid)
-    asyncio.run(run(_components(WORKER_COMPONENTS), Settings.from_env(), serve_grpc=False))
+    try:
+        asyncio.run(run(_components(WORKER_COMPONENTS), Settings.from_env(), serve_grpc=False))
+    finally:
+        stop_resource_tracker()
     return 0
