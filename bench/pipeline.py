@@ -8,8 +8,8 @@ limits measured in the same run.
 2. Runs the system (ingest, extract, registry, notify: what `duban up` runs, less the web workbench) in child
    processes (--layout) on those servers, and subscribes a local HTTP receiver, through NotifyService.CreateSubscription, to a
    county government that every synthetic notice names through 各县（市、区）政府: one webhook per notice.
-3. Throughput: submits --count notices (bench/synthetic.py) through IngestService.SubmitDocument,
-   --concurrency at a time, and polls the submissions table until every one is registered (or failed).
+3. Throughput: submits --count notices (bench/synthetic.py) through IngestService.SubmitSmallDocument (one message
+   each), --concurrency at a time, and polls the submissions table until every one is registered (or failed).
    docs/s and clauses/s are over the wall time from the first submission to the last registration.
 4. Latency: submits --latency-docs more notices at --latency-rate per second (below capacity, so the figure is
    the pipeline's own delay, not the backlog's) and measures, per notice, submission → registered (the
@@ -185,8 +185,8 @@ async def submit(stub, item: Notice) -> tuple[str, float]:
     from duban.ingest.v1 import ingest_pb2
 
     started = time.time()
-    reply = await stub.SubmitDocument(iter([ingest_pb2.SubmitDocumentRequest(
-        filename=item.filename, media_type="text/plain", chunk=item.text.encode())]))
+    reply = await stub.SubmitSmallDocument(ingest_pb2.SubmitSmallDocumentRequest(
+        filename=item.filename, media_type="text/plain", content=item.text.encode()))
     return reply.doc_id, started
 
 

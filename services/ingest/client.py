@@ -61,7 +61,11 @@ async def submit_and_wait(stub, path: Path, wait: bool, timeout: float, metadata
         result.state, result.detail = "error", "no such file"
         return result
     try:
-        reply = await stub.SubmitDocument(_chunks(path), metadata=metadata)
+        if path.stat().st_size <= CHUNK_BYTES:  # one message: cheaper for both sides than a stream of one chunk
+            reply = await stub.SubmitSmallDocument(ingest_pb2.SubmitSmallDocumentRequest(
+                filename=path.name, content=path.read_bytes()), metadata=metadata)
+        else:
+            reply = await stub.SubmitDocument(_chunks(path), metadata=metadata)
     except grpc.aio.AioRpcError as exc:
         result.state, result.detail = "refused", exc.details() or exc.code().name
         return result

@@ -93,13 +93,20 @@ class IngestServicer(ingest_pb2_grpc.IngestServiceServicer):
                 await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                     f"file exceeds the limit of {limit} bytes; refused")
             parts.append(chunk.chunk)
+        doc_id, duplicate = await self._submit(context, b"".join(parts), filename, media_type)
+        return ingest_pb2.SubmitDocumentResponse(doc_id=doc_id, duplicate=duplicate, size=size)
+
+    async def SubmitSmallDocument(self, request, context):
+        doc_id, duplicate = await self._submit(context, request.content, request.filename, request.media_type)
+        return ingest_pb2.SubmitSmallDocumentResponse(doc_id=doc_id, duplicate=duplicate,
+                                                      size=len(request.content))
+
+    async def _submit(self, context, data: bytes, filename: str, media_type: str) -> tuple[str, bool]:
         try:
-            doc_id, duplicate = await store_and_publish(self._ctx, self._pool, b"".join(parts),
-                                                        filename or "unnamed", media_type)
+            return await store_and_publish(self._ctx, self._pool, data, filename or "unnamed", media_type)
         except SubmissionRefused as exc:
             DOCUMENTS_INGESTED.labels("refused").inc()
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-        return ingest_pb2.SubmitDocumentResponse(doc_id=doc_id, duplicate=duplicate, size=size)
 
     async def GetIngestStatus(self, request, context):
         if not request.doc_id:

@@ -26,7 +26,8 @@ def _methods(service: str, scope: str, *names: str) -> dict[str, str]:
 
 
 REQUIRED_SCOPE: dict[str, str] = {
-    **_methods("duban.ingest.v1.IngestService", "ingest", "SubmitDocument", "GetIngestStatus", "ReextractDocuments"),
+    **_methods("duban.ingest.v1.IngestService", "ingest", "SubmitDocument", "SubmitSmallDocument", "GetIngestStatus",
+               "ReextractDocuments"),
     **_methods("duban.registry.v1.RegistryService", "read", "GetDocument", "ListDocuments", "ListClauses",
                "ListResponsibilities", "ListDeadlines", "SearchClauses", "ListUnits", "ResolveUnit",
                "GetUnitSummary", "WatchEvents"),

@@ -4,6 +4,7 @@ The documents are our own sentences in the real style."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import random
 import re
@@ -256,6 +257,27 @@ async def test_oversized_document_stream_is_refused(system):
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await ingest_pb2_grpc.IngestServiceStub(channel).SubmitDocument(chunks(), timeout=10)
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "limit" in refused.value.details()
+
+
+async def test_small_document_in_one_message_is_registered_like_a_streamed_one(system):
+    data = notice(316).encode()
+    async with grpc.aio.insecure_channel(system) as channel:
+        stub = ingest_pb2_grpc.IngestServiceStub(channel)
+        reply = await stub.SubmitSmallDocument(ingest_pb2.SubmitSmallDocumentRequest(
+            filename="small.txt", content=data), timeout=10)
+    assert (reply.doc_id, reply.duplicate, reply.size) == (hashlib.sha256(data).hexdigest(), False, len(data))
+    status = await _submit_named(system, "small-again.txt", data)  # the same bytes streamed: the same document
+    assert status.doc_id == reply.doc_id and status.state == ingest_pb2.INGEST_STATE_REGISTERED, status.reason
+    assert list(status.doc_numbers) == [number(316)]
+
+
+@pytest.mark.parametrize("content, reason", [(b"", "empty"), (b"a" * (MAX_DOCUMENT_BYTES + 1), "limit")])
+async def test_small_document_empty_or_over_the_limit_is_refused(system, content, reason):
+    async with grpc.aio.insecure_channel(system) as channel:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await ingest_pb2_grpc.IngestServiceStub(channel).SubmitSmallDocument(
+                ingest_pb2.SubmitSmallDocumentRequest(filename="x.txt", content=content), timeout=10)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and reason in refused.value.details()
 
 
 async def test_registered_documents_are_unharmed(system, example_before):

@@ -24,27 +24,31 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64uban/ingest/v1/ingest.proto\x12\x0f\x64uban.ingest.v1\"L\n\x15SubmitDocumentRequest\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\r\n\x05\x63hunk\x18\x03 \x01(\x0c\"I\n\x16SubmitDocumentResponse\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x12\x0c\n\x04size\x18\x03 \x01(\x03\"(\n\x16GetIngestStatusRequest\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\"{\n\x17GetIngestStatusResponse\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.duban.ingest.v1.IngestState\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0b\x64oc_numbers\x18\x04 \x03(\t\"9\n\x19ReextractDocumentsRequest\x12\x0f\n\x07\x64oc_ids\x18\x01 \x03(\t\x12\x0b\n\x03\x61ll\x18\x02 \x01(\x08\"E\n\x1aReextractDocumentsResponse\x12\x0e\n\x06queued\x18\x01 \x01(\x05\x12\x17\n\x0fmissing_doc_ids\x18\x02 \x03(\t*\x98\x01\n\x0bIngestState\x12\x1c\n\x18INGEST_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15INGEST_STATE_RECEIVED\x10\x01\x12\x1a\n\x16INGEST_STATE_EXTRACTED\x10\x02\x12\x1b\n\x17INGEST_STATE_REGISTERED\x10\x03\x12\x17\n\x13INGEST_STATE_FAILED\x10\x04\x32\xc9\x02\n\rIngestService\x12\x63\n\x0eSubmitDocument\x12&.duban.ingest.v1.SubmitDocumentRequest\x1a\'.duban.ingest.v1.SubmitDocumentResponse(\x01\x12\x64\n\x0fGetIngestStatus\x12\'.duban.ingest.v1.GetIngestStatusRequest\x1a(.duban.ingest.v1.GetIngestStatusResponse\x12m\n\x12ReextractDocuments\x12*.duban.ingest.v1.ReextractDocumentsRequest\x1a+.duban.ingest.v1.ReextractDocumentsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64uban/ingest/v1/ingest.proto\x12\x0f\x64uban.ingest.v1\"L\n\x15SubmitDocumentRequest\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\r\n\x05\x63hunk\x18\x03 \x01(\x0c\"I\n\x16SubmitDocumentResponse\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x12\x0c\n\x04size\x18\x03 \x01(\x03\"S\n\x1aSubmitSmallDocumentRequest\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c\"N\n\x1bSubmitSmallDocumentResponse\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x12\x0c\n\x04size\x18\x03 \x01(\x03\"(\n\x16GetIngestStatusRequest\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\"{\n\x17GetIngestStatusResponse\x12\x0e\n\x06\x64oc_id\x18\x01 \x01(\t\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.duban.ingest.v1.IngestState\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0b\x64oc_numbers\x18\x04 \x03(\t\"9\n\x19ReextractDocumentsRequest\x12\x0f\n\x07\x64oc_ids\x18\x01 \x03(\t\x12\x0b\n\x03\x61ll\x18\x02 \x01(\x08\"E\n\x1aReextractDocumentsResponse\x12\x0e\n\x06queued\x18\x01 \x01(\x05\x12\x17\n\x0fmissing_doc_ids\x18\x02 \x03(\t*\x98\x01\n\x0bIngestState\x12\x1c\n\x18INGEST_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15INGEST_STATE_RECEIVED\x10\x01\x12\x1a\n\x16INGEST_STATE_EXTRACTED\x10\x02\x12\x1b\n\x17INGEST_STATE_REGISTERED\x10\x03\x12\x17\n\x13INGEST_STATE_FAILED\x10\x04\x32\xbb\x03\n\rIngestService\x12\x63\n\x0eSubmitDocument\x12&.duban.ingest.v1.SubmitDocumentRequest\x1a\'.duban.ingest.v1.SubmitDocumentResponse(\x01\x12p\n\x13SubmitSmallDocument\x12+.duban.ingest.v1.SubmitSmallDocumentRequest\x1a,.duban.ingest.v1.SubmitSmallDocumentResponse\x12\x64\n\x0fGetIngestStatus\x12\'.duban.ingest.v1.GetIngestStatusRequest\x1a(.duban.ingest.v1.GetIngestStatusResponse\x12m\n\x12ReextractDocuments\x12*.duban.ingest.v1.ReextractDocumentsRequest\x1a+.duban.ingest.v1.ReextractDocumentsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'duban.ingest.v1.ingest_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_INGESTSTATE']._serialized_start=500
-  _globals['_INGESTSTATE']._serialized_end=652
+  _globals['_INGESTSTATE']._serialized_start=665
+  _globals['_INGESTSTATE']._serialized_end=817
   _globals['_SUBMITDOCUMENTREQUEST']._serialized_start=49
   _globals['_SUBMITDOCUMENTREQUEST']._serialized_end=125
   _globals['_SUBMITDOCUMENTRESPONSE']._serialized_start=127
   _globals['_SUBMITDOCUMENTRESPONSE']._serialized_end=200
-  _globals['_GETINGESTSTATUSREQUEST']._serialized_start=202
-  _globals['_GETINGESTSTATUSREQUEST']._serialized_end=242
-  _globals['_GETINGESTSTATUSRESPONSE']._serialized_start=244
-  _globals['_GETINGESTSTATUSRESPONSE']._serialized_end=367
-  _globals['_REEXTRACTDOCUMENTSREQUEST']._serialized_start=369
-  _globals['_REEXTRACTDOCUMENTSREQUEST']._serialized_end=426
-  _globals['_REEXTRACTDOCUMENTSRESPONSE']._serialized_start=428
-  _globals['_REEXTRACTDOCUMENTSRESPONSE']._serialized_end=497
-  _globals['_INGESTSERVICE']._serialized_start=655
-  _globals['_INGESTSERVICE']._serialized_end=984
+  _globals['_SUBMITSMALLDOCUMENTREQUEST']._serialized_start=202
+  _globals['_SUBMITSMALLDOCUMENTREQUEST']._serialized_end=285
+  _globals['_SUBMITSMALLDOCUMENTRESPONSE']._serialized_start=287
+  _globals['_SUBMITSMALLDOCUMENTRESPONSE']._serialized_end=365
+  _globals['_GETINGESTSTATUSREQUEST']._serialized_start=367
+  _globals['_GETINGESTSTATUSREQUEST']._serialized_end=407
+  _globals['_GETINGESTSTATUSRESPONSE']._serialized_start=409
+  _globals['_GETINGESTSTATUSRESPONSE']._serialized_end=532
+  _globals['_REEXTRACTDOCUMENTSREQUEST']._serialized_start=534
+  _globals['_REEXTRACTDOCUMENTSREQUEST']._serialized_end=591
+  _globals['_REEXTRACTDOCUMENTSRESPONSE']._serialized_start=593
+  _globals['_REEXTRACTDOCUMENTSRESPONSE']._serialized_end=662
+  _globals['_INGESTSERVICE']._serialized_start=820
+  _globals['_INGESTSERVICE']._serialized_end=1263
 # @@protoc_insertion_point(module_scope)

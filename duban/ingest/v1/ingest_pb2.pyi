@@ -40,6 +40,26 @@ class SubmitDocumentResponse(_message.Message):
     size: int
     def __init__(self, doc_id: _Optional[str] = ..., duplicate: _Optional[bool] = ..., size: _Optional[int] = ...) -> None: ...
 
+class SubmitSmallDocumentRequest(_message.Message):
+    __slots__ = ("filename", "media_type", "content")
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    filename: str
+    media_type: str
+    content: bytes
+    def __init__(self, filename: _Optional[str] = ..., media_type: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class SubmitSmallDocumentResponse(_message.Message):
+    __slots__ = ("doc_id", "duplicate", "size")
+    DOC_ID_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    doc_id: str
+    duplicate: bool
+    size: int
+    def __init__(self, doc_id: _Optional[str] = ..., duplicate: _Optional[bool] = ..., size: _Optional[int] = ...) -> None: ...
+
 class GetIngestStatusRequest(_message.Message):
     __slots__ = ("doc_id",)
     DOC_ID_FIELD_NUMBER: _ClassVar[int]

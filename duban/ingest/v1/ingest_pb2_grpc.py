@@ -40,6 +40,11 @@ class IngestServiceStub:
                 request_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitDocumentRequest.SerializeToString,
                 response_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitDocumentResponse.FromString,
                 _registered_method=True)
+        self.SubmitSmallDocument = channel.unary_unary(
+                '/duban.ingest.v1.IngestService/SubmitSmallDocument',
+                request_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitSmallDocumentRequest.SerializeToString,
+                response_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitSmallDocumentResponse.FromString,
+                _registered_method=True)
         self.GetIngestStatus = channel.unary_unary(
                 '/duban.ingest.v1.IngestService/GetIngestStatus',
                 request_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.GetIngestStatusRequest.SerializeToString,
@@ -59,6 +64,15 @@ class IngestServiceServicer:
     def SubmitDocument(self, request_iterator, context):
         """SubmitDocument streams one file in chunks; the first chunk carries its metadata.
         Returns at once with the document id; the pipeline continues asynchronously.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitSmallDocument(self, request, context):
+        """SubmitSmallDocument sends a whole file in one message: one call to write, and less work on both sides
+        than the stream. For files that fit in one gRPC message (the server accepts up to 64 MiB; duban's own
+        client uses it up to 1 MiB). Same answer, same id and same limits as SubmitDocument.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -86,6 +100,11 @@ def add_IngestServiceServicer_to_server(servicer, server):
                     servicer.SubmitDocument,
                     request_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitDocumentRequest.FromString,
                     response_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitDocumentResponse.SerializeToString,
+            ),
+            'SubmitSmallDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitSmallDocument,
+                    request_deserializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitSmallDocumentRequest.FromString,
+                    response_serializer=duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitSmallDocumentResponse.SerializeToString,
             ),
             'GetIngestStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetIngestStatus,
@@ -126,6 +145,33 @@ class IngestService:
             '/duban.ingest.v1.IngestService/SubmitDocument',
             duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitDocumentRequest.SerializeToString,
             duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitSmallDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/duban.ingest.v1.IngestService/SubmitSmallDocument',
+            duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitSmallDocumentRequest.SerializeToString,
+            duban_dot_ingest_dot_v1_dot_ingest__pb2.SubmitSmallDocumentResponse.FromString,
             options,
             channel_credentials,
             insecure,
