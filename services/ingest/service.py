@@ -53,14 +53,14 @@ async def _store_and_publish(ctx: Context, pool: asyncpg.Pool, data: bytes, doc_
     if previous in ("extracted", "registered"):
         DOCUMENTS_INGESTED.labels("duplicate").inc()
         return doc_id, True
-    store = await bus.object_store(ctx.js, bus.ORIGINALS_BUCKET)
-    if previous is None:  # new content (put itself replaces a copy left by an interrupted submission)
-        await store.put(doc_id, data)
+    if previous is None:  # new content: nothing stored under its id yet
+        await bus.put_new_object(ctx.js, bus.ORIGINALS_BUCKET, doc_id, data)
     else:
+        store = await bus.object_store(ctx.js, bus.ORIGINALS_BUCKET)
         try:
             await store.get_info(doc_id)
         except NotFoundError:
-            await store.put(doc_id, data)
+            await store.put(doc_id, data)  # put replaces the chunks of a copy left by an interrupted submission
     event = bus.ingested_event(doc_id, media_type, filename, len(data), data)
     if previous == "received":
         # A crash may have come between the row and the event: publish again. Nats-Msg-Id deduplicates the

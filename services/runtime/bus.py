@@ -9,16 +9,19 @@ import hashlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import nats
 import orjson
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.api import (AckPolicy, ConsumerConfig, ObjectStoreConfig, RetentionPolicy, StorageType,
-                         StreamConfig)
+from nats.js.api import (AckPolicy, ConsumerConfig, Header, ObjectInfo, ObjectMetaOptions, ObjectStoreConfig,
+                         RetentionPolicy, StorageType, StreamConfig)
 from nats.js.errors import APIError, DigestMismatchError, NoStreamResponseError, NotFoundError
-from nats.js.object_store import ObjectStore
+from nats.js.object_store import (MSG_ROLLUP_SUBJECT, OBJ_CHUNKS_PRE_TEMPLATE, OBJ_DEFAULT_CHUNK_SIZE,
+                                  OBJ_DIGEST_TEMPLATE, OBJ_META_PRE_TEMPLATE, OBJ_STREAM_TEMPLATE, ObjectStore)
+from nats.nuid import NUID
 
 from services.runtime.metrics import DEADLETTERED, MESSAGES_PROCESSED
 from services.runtime.shutdown import pause
@@ -98,6 +101,31 @@ async def get_object(js: JetStreamContext, bucket: str, name: str) -> bytes:
     if hashlib.sha256(chunk.data).digest() != base64.urlsafe_b64decode(info.digest.partition("=")[2]):
         raise DigestMismatchError
     return chunk.data
+
+
+_object_nuids = NUID()
+
+
+async def put_new_object(js: JetStreamContext, bucket: str, name: str, data: bytes) -> None:
+    """Store an object that does not exist yet: the chunk and meta messages `ObjectStore.put` writes, without
+    its lookup of a previous version to clean up (a JetStream API round trip per document). Readers see no
+    difference. Chunks first, then meta, so no reader finds a meta whose chunks are missing."""
+    nuid = _object_nuids.next().decode()
+    chunk_subject = OBJ_CHUNKS_PRE_TEMPLATE.format(bucket=bucket, obj=nuid)
+    step = OBJ_DEFAULT_CHUNK_SIZE
+    chunks = [data[start:start + step] for start in range(0, len(data), step)]
+    try:
+        for chunk in chunks:
+            await js.publish(chunk_subject, chunk)
+    except Exception:
+        await js.purge_stream(OBJ_STREAM_TEMPLATE.format(bucket=bucket), subject=chunk_subject)
+        raise
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode()
+    info = ObjectInfo(name=name, bucket=bucket, nuid=nuid, size=len(data), chunks=len(chunks),
+                      mtime=datetime.now(timezone.utc).isoformat(), digest=OBJ_DIGEST_TEMPLATE.format(digest=digest),
+                      options=ObjectMetaOptions(max_chunk_size=step))
+    meta_subject = OBJ_META_PRE_TEMPLATE.format(bucket=bucket, obj=base64.urlsafe_b64encode(name.encode()).decode())
+    await js.publish(meta_subject, orjson.dumps(info.as_dict()), headers={Header.ROLLUP: MSG_ROLLUP_SUBJECT})
 
 
 def ingested_event(doc_id: str, media_type: str, source: str, size: int,
