@@ -9,7 +9,8 @@ limits measured in the same run.
    processes (--layout) on those servers, and subscribes a local HTTP receiver, through NotifyService.CreateSubscription, to a
    county government that every synthetic notice names through 各县（市、区）政府: one webhook per notice.
 3. Throughput: submits --count notices (bench/synthetic.py) through IngestService.SubmitSmallDocument (one message
-   each), --concurrency at a time, and polls the submissions table until every one is registered (or failed).
+   each; --stream: SubmitDocument), --concurrency at a time, and polls the submissions table until every one is
+   registered (or failed).
    docs/s and clauses/s are over the wall time from the first submission to the last registration.
 4. Latency: submits --latency-docs more notices at --latency-rate per second (below capacity, so the figure is
    the pipeline's own delay, not the backlog's) and measures, per notice, submission → registered (the
@@ -180,13 +181,18 @@ async def subscribe(address: str, url: str) -> None:
 
 
 # --- load -------------------------------------------------------------------------------------------------------
-async def submit(stub, item: Notice) -> tuple[str, float]:
-    """Submit one notice; returns (doc_id, wall time at the start of the submission)."""
+async def submit(stub, item: Notice, stream: bool) -> tuple[str, float]:
+    """Submit one notice, in one message or as a stream of one chunk; returns (doc_id, wall time at the start of
+    the submission)."""
     from duban.ingest.v1 import ingest_pb2
 
     started = time.time()
-    reply = await stub.SubmitSmallDocument(ingest_pb2.SubmitSmallDocumentRequest(
-        filename=item.filename, media_type="text/plain", content=item.text.encode()))
+    if stream:
+        reply = await stub.SubmitDocument(iter([ingest_pb2.SubmitDocumentRequest(
+            filename=item.filename, media_type="text/plain", chunk=item.text.encode())]))
+    else:
+        reply = await stub.SubmitSmallDocument(ingest_pb2.SubmitSmallDocumentRequest(
+            filename=item.filename, media_type="text/plain", content=item.text.encode()))
     return reply.doc_id, started
 
 
@@ -195,7 +201,8 @@ async def finished_count(pool, doc_ids: list[str]) -> int:
                                "AND state IN ('registered', 'failed')", doc_ids)
 
 
-async def throughput(address: str, pool, items: list[Notice], concurrency: int, timeout: float) -> dict:
+async def throughput(address: str, pool, items: list[Notice], concurrency: int, timeout: float,
+                     stream: bool) -> dict:
     import grpc
 
     from duban.ingest.v1 import ingest_pb2_grpc
@@ -206,7 +213,7 @@ async def throughput(address: str, pool, items: list[Notice], concurrency: int, 
 
         async def one(item: Notice) -> None:
             async with semaphore:
-                doc_id, started = await submit(stub, item)
+                doc_id, started = await submit(stub, item, stream)
                 submitted[doc_id] = started
 
         started = time.perf_counter()
@@ -237,7 +244,8 @@ def percentiles(values: list[float]) -> dict:
     return {"n": len(values), "p50_s": round(cuts[49], 3), "p99_s": round(cuts[98], 3), "max_s": round(max(values), 3)}
 
 
-async def latency(address: str, pool, items: list[Notice], rate: float, receiver: Receiver, timeout: float) -> dict:
+async def latency(address: str, pool, items: list[Notice], rate: float, receiver: Receiver, timeout: float,
+                  stream: bool) -> dict:
     import grpc
 
     from duban.ingest.v1 import ingest_pb2_grpc
@@ -247,7 +255,7 @@ async def latency(address: str, pool, items: list[Notice], rate: float, receiver
         tasks, origin = [], time.monotonic()
         for index, item in enumerate(items):
             await asyncio.sleep(max(0.0, origin + index / rate - time.monotonic()))
-            tasks.append(asyncio.create_task(submit(stub, item)))
+            tasks.append(asyncio.create_task(submit(stub, item, stream)))
         for item, task in zip(items, tasks):
             doc_id, started = await task
             sent[doc_id] = (item.doc_number, started)
@@ -376,7 +384,7 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
         cpu_before = cpu_seconds(pids)
         sampling = asyncio.Event()
         backlogs = asyncio.create_task(sample_backlogs(nats_url, sampling))
-        load = await throughput(address, pool, items[:args.count], args.concurrency, args.timeout)
+        load = await throughput(address, pool, items[:args.count], args.concurrency, args.timeout, args.stream)
         sampling.set()
         load["backlog_messages"] = await backlogs
         load["cpu_share_of_wall"] = {name: round((used - cpu_before[name]) / load["seconds"], 2)
@@ -391,7 +399,8 @@ async def bench(args, nats_url: str, database_url: str, work: Path, server_pids:
         load["webhooks_drained_s_after"] = round(time.monotonic() - started, 1)
         # Counted once every event has gone through (the relay may still be publishing when step 3 ends).
         traffic = await traffic_per_document(nats_url, pool, args.count)
-        timing = (await latency(address, pool, items[args.count:], args.latency_rate, receiver, args.timeout)
+        timing = (await latency(address, pool, items[args.count:], args.latency_rate, receiver, args.timeout,
+                                args.stream)
                   if args.latency_docs else {})
     finally:
         await pool.close()
@@ -438,6 +447,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000, help="notices for the throughput phase")
     parser.add_argument("--concurrency", type=int, default=16, help="submissions in flight")
+    parser.add_argument("--stream", action="store_true",
+                        help="submit through the client-streaming SubmitDocument instead of SubmitSmallDocument")
     parser.add_argument("--latency-docs", type=int, default=200, help="notices for the latency phase (0: skip)")
     parser.add_argument("--latency-rate", type=float, default=5.0, help="notices/s in the latency phase")
     parser.add_argument("--digest-quiet", type=float, default=None,
