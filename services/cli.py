@@ -21,13 +21,9 @@ def _run_service(names: list[str]) -> int:
     import asyncio
 
     from services.runtime.app import run
-    from services.runtime.children import stop_resource_tracker
     from services.runtime.config import Settings
     settings = Settings.from_env(require_database=any(n != "extract" for n in names))
-    try:
-        asyncio.run(run(_components(names), settings))
-    finally:
-        stop_resource_tracker()
+    asyncio.run(run(_components(names), settings))
     return 0
 
 

@@ -38,7 +38,6 @@ def _lock_data_dir(data_dir: Path, stack: ExitStack) -> None:
 
 def run_up(args) -> int:
     from services.registry.migrate import upgrade
-    from services.runtime.children import stop_resource_tracker
     from services.runtime.config import Settings
     from services.runtime.embedded import start_nats, start_postgres
 
@@ -65,10 +64,7 @@ def run_up(args) -> int:
                "DUBAN_WEB_PORT": str(args.web_port)}
         env.setdefault("DUBAN_WEBHOOK_ALLOW", LOOPBACK_ALLOW)  # local receivers work out of the box
         settings = Settings.from_env(env)
-        try:
-            asyncio.run(_serve(settings, args, env))
-        finally:
-            stop_resource_tracker()  # the extract pool started it; nothing may outlive `duban up`
+        asyncio.run(_serve(settings, args, env))
     return 0
 
 

@@ -77,13 +77,9 @@ def run_worker(parent_pid: int) -> int:
     """The worker process itself (`duban workers`)."""
     from services.cli import _components
     from services.runtime.app import run
-    from services.runtime.children import stop_resource_tracker
     from services.runtime.config import Settings
     from services.runtime.embedded import die_with_parent
 
     die_with_parent(parent_pid)
-    try:
-        asyncio.run(run(_components(WORKER_COMPONENTS), Settings.from_env(), serve_grpc=False))
-    finally:
-        stop_resource_tracker()
+    asyncio.run(run(_components(WORKER_COMPONENTS), Settings.from_env(), serve_grpc=False))
     return 0

@@ -7,6 +7,7 @@ A result too big for one NATS message goes to the extractions bucket and the eve
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ from services.extract.pipeline import extract_text_with_warnings
 from services.ingest.readers import UnreadableDocument, read_document, sniff
 from services.runtime import bus
 from services.runtime.app import Context
+from services.runtime.children import stop_resource_tracker
 from services.runtime.embedded import die_with_parent
 from services.runtime.metrics import CLAUSES_EXTRACTED, EXTRACTION_SECONDS
 
@@ -154,6 +156,9 @@ def _new_pool(processes: int) -> ProcessPoolExecutor:
     # Workers die with the service, even when it is killed (their queues never report its death to them).
     pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
+    # The pool starts multiprocessing's resource tracker, which would outlive this process by a moment: stopped
+    # when the process exits, once every pool is gone (a second registration finds nothing left to stop).
+    atexit.register(stop_resource_tracker)
     for _ in range(processes):  # starts the processes now, and warms them up, rather than at the first document
         pool.submit(warm_up)
     return pool

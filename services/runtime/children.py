@@ -10,10 +10,11 @@ def stop_resource_tracker(timeout: float = 5.0) -> None:
     """Stop multiprocessing's resource tracker, which a process pool starts, and wait for it to exit.
 
     Left alone, the tracker exits only once it notices its parent has gone, a moment after: a supervisor that
-    waits for the service and then checks its children finds it still alive. Call this from a process's own
-    exit path only, after its pools have shut down; the wait is bounded in case a stray child still holds
-    the tracker's pipe. Uses the tracker's private fields (`_lock`, `_fd`, `_pid`) as the stdlib's own `_stop`
-    does, but without its unbounded waitpid: the stdlib has no public way to stop the tracker.
+    waits for the service and then checks its children finds it still alive. Registered with atexit where a
+    pool is made: called while a pool still runs, it would cut the pool off from its tracker. The wait is
+    bounded in case a stray child still holds the tracker's pipe. Uses the tracker's private fields (`_lock`,
+    `_fd`, `_pid`) as the stdlib's own `_stop` does, but without its unbounded waitpid: the stdlib has no public
+    way to stop the tracker.
     """
     tracker = resource_tracker._resource_tracker
     with tracker._lock:
